@@ -1,0 +1,95 @@
+"""The validated data set and the facts derived from it once (tier, estimated recovery): what every
+later stage (analysis, pages, PDF) reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from handbook.durations import Duration
+from handbook.model import Exercise, Handbook, Person, Risk, Scenario, Service, Site, Team, Tier, Vendor
+
+
+def build_now(environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """The build's instant: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the clock."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class BackupRun:
+    """One row of evidence/backups.csv."""
+
+    service: str
+    backup: str
+    finished_at: dt.datetime
+    success: bool
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFacts:
+    """What the handbook derives about a service from the data."""
+
+    tier: Tier
+    tier_given: bool
+    # Recovery time plus the longest estimate among non-degraded service dependencies; None when
+    # unknown, and then unknown_because names the service without a recovery_time.
+    estimate: Duration | None
+    unknown_because: str | None
+    # This service, then the dependency that sets its estimate, and so on down.
+    critical_path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    root: Path
+    now: dt.datetime
+    handbook: Handbook
+    people: Mapping[str, Person]
+    teams: Mapping[str, Team]
+    sites: Mapping[str, Site]
+    vendors: Mapping[str, Vendor]
+    risks: tuple[Risk, ...]
+    services: Mapping[str, Service]
+    scenarios: Mapping[str, Scenario]
+    exercises: Mapping[str, Exercise]
+    # None when data/evidence/backups.csv does not exist: backups then show "no evidence".
+    backup_runs: tuple[BackupRun, ...] | None
+    facts: Mapping[str, ServiceFacts]
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(dt.UTC).date()
+
+    def party_name(self, party_id: str) -> str:
+        party = self.people.get(party_id) or self.teams.get(party_id)
+        return party.name if party else party_id
+
+    def meets_rto(self, service_id: str) -> bool | None:
+        """True or False when the estimate is known; None (unknown) otherwise."""
+        estimate = self.facts[service_id].estimate
+        if estimate is None:
+            return None
+        return estimate <= self.services[service_id].bia.rto
+
+    def last_success(self, service_id: str, backup: str) -> dt.datetime | None:
+        if self.backup_runs is None:
+            return None
+        times = [
+            run.finished_at
+            for run in self.backup_runs
+            if run.success and run.service == service_id and run.backup == backup and run.finished_at <= self.now
+        ]
+        return max(times, default=None)
+
+    def exercises_of(self, service_id: str) -> list[Exercise]:
+        """Exercises naming the service, newest first."""
+        found = [e for e in self.exercises.values() if service_id in e.services]
+        return sorted(found, key=lambda e: (e.date, e.id), reverse=True)

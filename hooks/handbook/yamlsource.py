@@ -1,0 +1,370 @@
+"""Strict YAML reading: one data file's text to a tree of nodes that remember their line and column.
+
+The data format is plain YAML read the same by YAML 1.1 and 1.2 tools, so this reader refuses what
+would make the two disagree or make a file expensive to read: anchors, aliases, merge keys, tags,
+duplicate keys, tab indentation, more than one document. It builds the tree from parser events
+without recursion, so depth is bounded and a "billion laughs" file stops at its first anchor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Union
+
+import yaml
+
+from handbook.problems import Location, Problem, Severity
+
+MAX_FILE_BYTES: Final = 1024 * 1024
+MAX_DEPTH: Final = 32
+
+try:  # libyaml's parser is many times faster; the pure-Python one reads the same events.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    file: Path
+    line: int
+    column: int
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar(Node):
+    value: str
+    plain: bool
+    block: bool = False
+    # What a YAML 1.1 or 1.2 reader would make of a plain scalar when that is not text:
+    # "null", "boolean", "number" or "date"; None when both read it as text.
+    reading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Seq(Node):
+    items: tuple[AnyNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Map(Node):
+    # key text -> (key scalar, value node), in file order; duplicates already reported and dropped.
+    entries: dict[str, tuple[Scalar, AnyNode]] = field(default_factory=dict)
+
+    def get(self, key: str) -> AnyNode | None:
+        entry = self.entries.get(key)
+        return entry[1] if entry else None
+
+    def key_node(self, key: str) -> Scalar | None:
+        entry = self.entries.get(key)
+        return entry[0] if entry else None
+
+
+AnyNode = Union[Scalar, Seq, Map]
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    """A plain scalar that YAML 1.1 or 1.2 would not read as text; it matches no type of the model."""
+
+    text: str
+    reading: str
+
+
+# Resolution rules of YAML 1.1 (as PyYAML implements them) and of the YAML 1.2 core schema.
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL_12 = re.compile(r"true|True|TRUE|false|False|FALSE")
+_BOOL_11 = re.compile(r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF")
+_INT_11 = re.compile(
+    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+)
+_INT_12 = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_11 = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_FLOAT_12 = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN"
+)
+_TIMESTAMP_11 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?"
+)
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def reading_of(text: str) -> str | None:
+    """What YAML 1.1 or 1.2 reads a plain scalar as, when either reads it as anything but text."""
+    if _NULL.fullmatch(text):
+        return "null"
+    if _BOOL_11.fullmatch(text):
+        return "boolean"
+    if any(r.fullmatch(text) for r in (_INT_11, _INT_12, _FLOAT_11, _FLOAT_12)):
+        return "number"
+    if _TIMESTAMP_11.fullmatch(text):
+        return "date"
+    return None
+
+
+def scalar_value(node: Scalar) -> object:
+    """The Python value the model validates: text, or what both YAML versions agree a plain scalar is."""
+    if not node.plain or node.reading is None:
+        return node.value
+    text = node.value
+    if node.reading == "null":
+        return None
+    if node.reading == "boolean" and _BOOL_12.fullmatch(text):
+        return text.lower() == "true"
+    if node.reading == "number":
+        if _PLAIN_INT.fullmatch(text):
+            return int(text)
+        if _FLOAT_11.fullmatch(text) and _FLOAT_12.fullmatch(text) and "." in text and "_" not in text:
+            return float(text)
+    if node.reading == "date" and _DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text  # "2026-13-45": the date field says what is wrong with it
+    return Ambiguous(text, node.reading)
+
+
+def to_python(node: AnyNode) -> object:
+    """The plain Python data the model validates (mapping keys are always text)."""
+    # Iterative, like the reader: depth is bounded already, but the stack costs nothing.
+    if isinstance(node, Scalar):
+        return scalar_value(node)
+    if isinstance(node, Seq):
+        return [to_python(item) for item in node.items]
+    return {key: to_python(value) for key, (_, value) in node.entries.items()}
+
+
+def to_json(node: AnyNode) -> object:
+    """The data as an editor's YAML 1.2 language server sees it, for checking the JSON Schemas."""
+    if isinstance(node, Scalar):
+        value = scalar_value(node)
+        if isinstance(value, dt.date):
+            return node.value
+        if isinstance(value, Ambiguous):
+            return node.value
+        return value
+    if isinstance(node, Seq):
+        return [to_json(item) for item in node.items]
+    return {key: to_json(value) for key, (_, value) in node.entries.items()}
+
+
+class YamlError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def _problem(file: Path, line: int, column: int, code: str, message: str, hint: str = "") -> Problem:
+    return Problem(Location(file, line, column), Severity.ERROR, code, "", message, hint)
+
+
+def decode(file: Path, data: bytes) -> str:
+    """UTF-8 text of a data file (a byte order mark is dropped); a YamlError names the first bad byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlError(
+            _problem(
+                file,
+                line,
+                column,
+                "encoding",
+                f"byte 0x{data[exc.start]:02x} is not UTF-8",
+                "save the file as UTF-8",
+            )
+        ) from None
+    return text
+
+
+def _tab_indent(file: Path, text: str, upto_line: int | None = None) -> Problem | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if upto_line is not None and number > upto_line:
+            break
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            return _problem(
+                file,
+                number,
+                indent.index("\t") + 1,
+                "tab-indent",
+                "a tab is used for indentation",
+                "indent with spaces; YAML does not allow tabs there",
+            )
+    return None
+
+
+def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
+    """The single document of *text* as a node tree, with the problems that did not stop reading
+    (duplicate keys); a YamlError for anything else the format forbids."""
+    found: list[Problem] = []
+    try:
+        return _build(file, yaml.parse(text, Loader=_Loader), found), found
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        tab = _tab_indent(file, text, upto_line=line)
+        if tab is not None:
+            raise YamlError(tab) from None
+        problem = (exc.problem or "malformed YAML").strip()
+        context = f" {exc.context.strip()}" if exc.context else ""
+        hint = "check the indentation and quoting near this line"
+        if "found character '\\t'" in problem or "\t" in problem:
+            hint = "indent with spaces, not tabs"
+        raise YamlError(
+            _problem(
+                file,
+                line,
+                (mark.column + 1) if mark else 1,
+                "yaml-syntax",
+                f"malformed YAML: {problem}{context}",
+                hint,
+            )
+        ) from None
+    except yaml.YAMLError as exc:  # a reader error without a mark (bad characters)
+        raise YamlError(
+            _problem(file, 1, 1, "yaml-syntax", f"malformed YAML: {exc}", "remove control characters")
+        ) from None
+
+
+def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> AnyNode:
+    # Stack of containers being filled: (kind, start event, children, pending key for mappings).
+    stack: list[tuple[str, yaml.Event, list[object], list[Scalar | None]]] = []
+    root: AnyNode | None = None
+    documents = 0
+
+    def at(event: yaml.Event) -> tuple[int, int]:
+        return event.start_mark.line + 1, event.start_mark.column + 1
+
+    def refuse(event: yaml.Event, code: str, message: str, hint: str) -> YamlError:
+        return YamlError(_problem(file, *at(event), code, message, hint))
+
+    def attach(node: AnyNode, event: yaml.Event) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        kind, _start, children, pending = stack[-1]
+        if kind == "seq":
+            children.append(node)
+            return
+        if pending[0] is None:
+            if not isinstance(node, Scalar):
+                raise refuse(event, "yaml-syntax", "a mapping key must be plain text", "write key: value")
+            if node.plain and node.value == "<<":
+                raise refuse(event, "yaml-merge-key", "merge keys (<<) are not allowed", "write the keys out")
+            pending[0] = node
+            return
+        key = pending[0]
+        pending[0] = None
+        children.append((key, node))
+
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise refuse(
+                    event,
+                    "yaml-multiple-documents",
+                    "the file holds more than one YAML document",
+                    "keep one document per file; remove the '---' line",
+                )
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise refuse(
+                event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed", "write the value out in full"
+            )
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise refuse(
+                event, "yaml-anchor", f"anchors (&{event.anchor}) are not allowed", "write the value out in full"
+            )
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
+            implicit_plain = isinstance(event, yaml.ScalarEvent) and event.tag == "!"
+            if not implicit_plain:
+                raise refuse(
+                    event, "yaml-tag", f"tags ({event.tag}) are not allowed", "remove the tag; quote text instead"
+                )
+        if isinstance(event, yaml.ScalarEvent):
+            line, column = at(event)
+            plain = not event.style  # libyaml says "", the pure-Python parser None
+            node = Scalar(
+                file,
+                line,
+                column,
+                event.value,
+                plain,
+                block=event.style in ("|", ">"),
+                reading=reading_of(event.value) if plain else None,
+            )
+            attach(node, event)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise refuse(
+                    event,
+                    "yaml-too-deep",
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "the data format never nests that deep; check the indentation",
+                )
+            kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
+            stack.append((kind, event, [], [None]))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            kind, start, children, _ = stack.pop()
+            line, column = at(start)
+            if kind == "seq":
+                node = Seq(file, line, column, tuple(children))  # type: ignore[arg-type]
+            else:
+                entries: dict[str, tuple[Scalar, AnyNode]] = {}
+                for key, value in children:  # type: ignore[misc]
+                    if key.value in entries:
+                        first = entries[key.value][0]
+                        found.append(
+                            _problem(
+                                file,
+                                key.line,
+                                key.column,
+                                "duplicate-key",
+                                f"duplicate key '{key.value}' (first at line {first.line})",
+                                "keep one of them",
+                            )
+                        )
+                        continue
+                    entries[key.value] = (key, value)
+                node = Map(file, line, column, entries)
+            attach(node, start)
+    if root is None:
+        raise YamlError(_problem(file, 1, 1, "empty-file", "the file is empty", "see the data format"))
+    return root
+
+
+def read_file(file: Path) -> tuple[AnyNode, list[Problem]]:
+    """Read and parse one data file, enforcing the size bound before reading it whole."""
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise YamlError(
+            _problem(
+                file,
+                1,
+                1,
+                "file-too-large",
+                f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
+                "split it or shorten it",
+            )
+        )
+    text = decode(file, file.read_bytes())
+    return parse(file, text)
