@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from handbook.check import CheckResult, run_check
 
 # The day the example data and these fixtures are judged against.

@@ -157,11 +157,15 @@ class _Checker:
             if record is None:
                 continue
             stem = source.path.stem
-            record_id = getattr(record, "id")
+            # Every folder kind (service, scenario, exercise) has an id; R only knows Record.
+            record_id: str = getattr(record, "id")  # noqa: B009
             if record_id != stem:
                 self.problems.append(
                     problem_at(
-                        record, ("id",), Severity.ERROR, "id-mismatch",
+                        record,
+                        ("id",),
+                        Severity.ERROR,
+                        "id-mismatch",
                         f"id '{record_id}' does not match the file name {source.path.name}",
                         f"write id: {stem}, or rename the file to {record_id}.yaml",
                     )
@@ -184,9 +188,14 @@ class _Checker:
                         first_line = first._node.line if first._node is not None else "?"
                         self.problems.append(
                             problem_at(
-                                record, ("id",), Severity.ERROR, "duplicate-id",
+                                record,
+                                ("id",),
+                                Severity.ERROR,
+                                "duplicate-id",
                                 f"id '{record_id}' is already used at line {first_line}",
-                                "people and teams share one set of ids" if seen is party else "ids are unique",
+                                "people and teams share one set of ids"
+                                if seen is party
+                                else "ids are unique",
                             )
                         )
                     else:
@@ -206,4 +215,3 @@ def run_check(data_dir: Path, now: dt.datetime | None = None) -> CheckResult:
 
 def validate(tree: Tree, now: dt.datetime | None = None) -> CheckResult:
     return _Checker(tree, now or build_now()).run()
-

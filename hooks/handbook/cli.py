@@ -17,7 +17,8 @@ FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="handbook", description="Continuity Handbook: check and build IT service continuity plans kept as data."
+        prog="handbook",
+        description="Continuity Handbook: check and build IT service continuity plans kept as data.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -29,17 +30,24 @@ def _parser() -> argparse.ArgumentParser:
             "(or with warnings under --strict), 2 on a usage error."
         ),
     )
-    check.add_argument("data_dir", nargs="?", default="data", metavar="DATA_DIR", help="the data folder (default: data)")
+    check.add_argument(
+        "data_dir", nargs="?", default="data", metavar="DATA_DIR", help="the data folder (default: data)"
+    )
     check.add_argument("--strict", action="store_true", help="fail on plan-health warnings too")
     check.add_argument(
-        "--format", choices=sorted(FORMATTERS), default="text", help="text (default), github annotations, or json"
+        "--format",
+        choices=sorted(FORMATTERS),
+        default="text",
+        help="text (default), github annotations, or json",
     )
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schemas for editors (schemas/*.schema.json)",
         description="Write one JSON Schema per data file kind, generated from the validator's model.",
     )
-    schema.add_argument("--output", default="schemas", metavar="DIR", help="where to write them (default: schemas)")
+    schema.add_argument(
+        "--output", default="schemas", metavar="DIR", help="where to write them (default: schemas)"
+    )
     schema.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when the files in DIR are not current"
     )

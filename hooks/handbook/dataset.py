@@ -85,7 +85,10 @@ class Dataset:
         times = [
             run.finished_at
             for run in self.backup_runs
-            if run.success and run.service == service_id and run.backup == backup and run.finished_at <= self.now
+            if run.success
+            and run.service == service_id
+            and run.backup == backup
+            and run.finished_at <= self.now
         ]
         return max(times, default=None)
 

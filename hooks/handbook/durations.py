@@ -9,7 +9,9 @@ from typing import Final
 UNIT_MINUTES: Final = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 
 # Groups of <digits><unit>, largest unit first, each unit at most once, no leading zeros.
-_PATTERN_TEXT: Final = r"(?:(?:0|[1-9][0-9]*)w)?(?:(?:0|[1-9][0-9]*)d)?(?:(?:0|[1-9][0-9]*)h)?(?:(?:0|[1-9][0-9]*)m)?"
+_PATTERN_TEXT: Final = (
+    r"(?:(?:0|[1-9][0-9]*)w)?(?:(?:0|[1-9][0-9]*)d)?(?:(?:0|[1-9][0-9]*)h)?(?:(?:0|[1-9][0-9]*)m)?"
+)
 DURATION_PATTERN: Final = rf"^(?=[0-9]){_PATTERN_TEXT}$"
 _DURATION_RE: Final = re.compile(rf"(?=[0-9]){_PATTERN_TEXT}")
 _GROUP_RE: Final = re.compile(r"([0-9]+)([wdhm])")

@@ -94,7 +94,9 @@ def load_tree(root: Path) -> Tree:
         parts = relative.parts
         if path.is_symlink():
             tree.problems.append(
-                _error(path, "symlink", "symbolic links are not allowed under data/", "copy the file in instead")
+                _error(
+                    path, "symlink", "symbolic links are not allowed under data/", "copy the file in instead"
+                )
             )
             continue
         if parts[0] == EVIDENCE_DIR:
@@ -127,9 +129,16 @@ def load_tree(root: Path) -> Tree:
             kind = FOLDERS[parts[0]]
         else:
             folder = parts[0]
-            hint = did_you_mean(folder, list(FOLDERS)) or f"records go in {', '.join(f + '/' for f in FOLDERS)}"
+            hint = (
+                did_you_mean(folder, list(FOLDERS)) or f"records go in {', '.join(f + '/' for f in FOLDERS)}"
+            )
             tree.problems.append(
-                _error(path, "unknown-file", f"'{relative.as_posix()}' is not where the data format reads records", hint)
+                _error(
+                    path,
+                    "unknown-file",
+                    f"'{relative.as_posix()}' is not where the data format reads records",
+                    hint,
+                )
             )
             continue
         try:
@@ -145,10 +154,17 @@ def load_tree(root: Path) -> Tree:
     for name in REQUIRED_FILES:
         if name not in present:
             tree.problems.append(
-                _error(root / name, "missing-file", f"{name} is missing", "every data folder needs it; see the data format")
+                _error(
+                    root / name,
+                    "missing-file",
+                    f"{name} is missing",
+                    "every data folder needs it; see the data format",
+                )
             )
     if not tree.of_kind("service"):
         tree.problems.append(
-            _error(root / "services", "missing-file", "no service files in services/", "add services/<id>.yaml")
+            _error(
+                root / "services", "missing-file", "no service files in services/", "add services/<id>.yaml"
+            )
         )
     return tree

@@ -26,7 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from handbook.durations import DURATION_PATTERN, HINT as DURATION_HINT, Duration
+from handbook.durations import DURATION_PATTERN, Duration
+from handbook.durations import HINT as DURATION_HINT
 
 MAX_TEXT: Final = 500
 MAX_MARKDOWN: Final = 20_000
@@ -49,7 +50,10 @@ def _check_id(value: object) -> str:
         raise PydanticCustomError(
             "bad-id",
             "'{value}' is not a valid id",
-            {"value": text, "hint": "lowercase letters, digits and single hyphens, at most 64 characters, like dc-london-1"},
+            {
+                "value": text,
+                "hint": "lowercase letters, digits and single hyphens, at most 64 characters: dc-london-1",
+            },
         )
     if text in WINDOWS_RESERVED:
         raise PydanticCustomError(
@@ -111,15 +115,25 @@ def _check_date(value: object) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
-                "bad-date", "'{value}' is not a day of the calendar", {"value": value, "hint": "write YYYY-MM-DD"}
+                "bad-date",
+                "'{value}' is not a day of the calendar",
+                {"value": value, "hint": "write YYYY-MM-DD"},
             ) from None
-    raise PydanticCustomError("bad-date", "'{value}' is not a date", {"value": text, "hint": "write YYYY-MM-DD"})
+    raise PydanticCustomError(
+        "bad-date", "'{value}' is not a date", {"value": text, "hint": "write YYYY-MM-DD"}
+    )
 
 
 _DURATION_SCHEMA: Final = {"type": "string", "pattern": DURATION_PATTERN}
 
-Id = Annotated[str, PlainValidator(_check_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": 64})]
-Text = Annotated[str, PlainValidator(_text_checker(MAX_TEXT, "text")), WithJsonSchema({"type": "string", "maxLength": MAX_TEXT})]
+Id = Annotated[
+    str, PlainValidator(_check_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": 64})
+]
+Text = Annotated[
+    str,
+    PlainValidator(_text_checker(MAX_TEXT, "text")),
+    WithJsonSchema({"type": "string", "maxLength": MAX_TEXT}),
+]
 Markdown = Annotated[
     str,
     PlainValidator(_text_checker(MAX_MARKDOWN, "markdown")),
@@ -228,7 +242,9 @@ class RiskScale(Record):
 class Handbook(Record):
     organisation: Text = Field(description="The organisation's name, on every page and the PDF cover.")
     title: Text = Field("IT Service Continuity Handbook", description="Title of the handbook.")
-    classification: Text | None = Field(None, description="Classification printed on every page, e.g. Internal.")
+    classification: Text | None = Field(
+        None, description="Classification printed on every page, e.g. Internal."
+    )
     review_interval: PositiveDuration = Field(
         Duration(52 * 7 * 24 * 60), description="Plans not reviewed for longer are stale."
     )
@@ -299,7 +315,9 @@ class Vendor(Record):
     support_email: Text | None = Field(None, description="Support email address.")
     support_hours: Text | None = Field(None, description="When support answers, e.g. 24x7.")
     sla: Text | None = Field(None, description="Service levels in the contract, as text.")
-    recovery_time: PositiveDuration | None = Field(None, description="The recovery time the contract commits to.")
+    recovery_time: PositiveDuration | None = Field(
+        None, description="The recovery time the contract commits to."
+    )
 
 
 class VendorsFile(Record):
@@ -413,7 +431,9 @@ class Bia(Record):
     )
     mtpd: PositiveDuration = Field(description="Maximum tolerable period of disruption.")
     rto: PositiveDuration = Field(description="Recovery time objective: how soon the service must be back.")
-    rpo: Duration0 = Field(description="Recovery point objective: how much data, in time, may be lost (0m allowed).")
+    rpo: Duration0 = Field(
+        description="Recovery point objective: how much data, in time, may be lost (0m allowed)."
+    )
     mbco: Markdown | None = Field(None, description="Minimum business continuity objective (markdown).")
     peak_periods: tuple[Text, ...] = Field((), description="When an outage hurts most.")
     resources: Markdown | None = Field(
@@ -423,7 +443,9 @@ class Bia(Record):
 
 class Asset(Record):
     name: Text = Field(description="Asset name, e.g. payroll-db-01.")
-    kind: AssetKind = Field(description="server, database, application, network, storage, licence, data, facility or other.")
+    kind: AssetKind = Field(
+        description="server, database, application, network, storage, licence, data, facility or other."
+    )
     site: Id | None = Field(None, description="Site id where it runs.")
     vendor: Id | None = Field(None, description="Vendor id that supplies it.")
     note: Text | None = Field(None, description="A short note, e.g. PostgreSQL 16.")
@@ -435,7 +457,9 @@ class Backup(Record):
     retention: PositiveDuration | None = Field(None, description="How long copies are kept.")
     method: Text | None = Field(None, description="How it is taken, e.g. WAL archiving.")
     offsite: Bool = Field(False, description="true when a copy is kept off site (default false).")
-    location: PlaceReference | None = Field(None, description="Where copies are kept: {site: id} or {vendor: id}.")
+    location: PlaceReference | None = Field(
+        None, description="Where copies are kept: {site: id} or {vendor: id}."
+    )
     restore_tested: Date | None = Field(None, description="Date of the last successful test restore.")
 
 
@@ -445,7 +469,9 @@ class Continuity(Record):
     recovery_time: Duration0 | None = Field(
         None, description="Estimated time to restore this service once everything it depends on works."
     )
-    workaround: Markdown | None = Field(None, description="How the business carries on while IT is down (markdown).")
+    workaround: Markdown | None = Field(
+        None, description="How the business carries on while IT is down (markdown)."
+    )
 
 
 class Step(Record):
@@ -459,7 +485,9 @@ class Step(Record):
 class Recovery(Record):
     activation: Markdown | None = Field(None, description="When to invoke the plan (markdown).")
     authority: Id | None = Field(None, description="Person or team who may invoke the plan.")
-    steps: tuple[Step, ...] = Field((), description="The recovery steps, in order; the handbook numbers them.")
+    steps: tuple[Step, ...] = Field(
+        (), description="The recovery steps, in order; the handbook numbers them."
+    )
     validation: Markdown | None = Field(None, description="How to confirm the service is back (markdown).")
     reconstitution: Markdown | None = Field(None, description="How to return to normal (markdown).")
 
@@ -484,12 +512,18 @@ class Service(Record):
     aliases: tuple[Text, ...] = Field((), description="Other names, found by search.")
     owner: Id = Field(description="Person or team accountable for the plan.")
     team: Id | None = Field(None, description="Person or team that runs the recovery.")
-    tier: Int | None = Field(None, gt=0, description="Tier number; when absent, the first tier whose max_rto >= rto.")
+    tier: Int | None = Field(
+        None, gt=0, description="Tier number; when absent, the first tier whose max_rto >= rto."
+    )
     depends_on: tuple[Dependency, ...] = Field((), description="What must work for this service to work.")
     bia: Bia = Field(description="Business impact analysis: impact over time, MTPD, RTO, RPO.")
-    assets: tuple[Asset, ...] = Field((), description="Servers, databases, licences ... the service is made of.")
+    assets: tuple[Asset, ...] = Field(
+        (), description="Servers, databases, licences ... the service is made of."
+    )
     backups: tuple[Backup, ...] = Field((), description="Backups of the service's data.")
-    continuity: Continuity | None = Field(None, description="The continuity strategy and estimated recovery time.")
+    continuity: Continuity | None = Field(
+        None, description="The continuity strategy and estimated recovery time."
+    )
     recovery: Recovery | None = Field(None, description="The plan a responder follows.")
     communications: tuple[Communication, ...] = Field((), description="Who is told what, when and how.")
     review: Review | None = Field(None, description="Last review of the plan; missing means never reviewed.")
@@ -504,7 +538,9 @@ Treatment = Literal["mitigate", "accept", "transfer", "avoid"]
 class Risk(Record):
     id: Id = Field(description="Unique risk id.")
     title: Text = Field(description="The risk in a few words.")
-    category: RiskCategory | None = Field(None, description="natural, technical, cyber, supplier, people, facility or other.")
+    category: RiskCategory | None = Field(
+        None, description="natural, technical, cyber, supplier, people, facility or other."
+    )
     likelihood: Int = Field(ge=1, le=5, description="1 to 5; names from handbook.yaml.")
     impact: Int = Field(ge=1, le=5, description="1 to 5; names from handbook.yaml.")
     affects: tuple[Reference, ...] = Field((), description="Sites, vendors or services the risk affects.")
@@ -525,7 +561,9 @@ class Scenario(Record):
     id: Id = Field(description="Equals the file name without .yaml.")
     title: Text = Field(description="Title of the scenario.")
     description: Markdown | None = Field(None, description="What happens (markdown).")
-    lost: tuple[Reference, ...] = Field(min_length=1, description="Sites, vendors or services that are unavailable.")
+    lost: tuple[Reference, ...] = Field(
+        min_length=1, description="Sites, vendors or services that are unavailable."
+    )
 
 
 ExerciseKind = Literal["walkthrough", "tabletop", "simulation", "parallel", "full-interruption", "component"]

@@ -155,9 +155,7 @@ def _translate(root: AnyNode, error: Any) -> Problem:
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         value = node.value if isinstance(node, Scalar) else _describe(node)
         hint = did_you_mean(value, allowed) if isinstance(node, Scalar) else ""
-        return _problem(
-            node, loc, "bad-value", f"'{value}' is not one of: {', '.join(allowed)}", hint
-        )
+        return _problem(node, loc, "bad-value", f"'{value}' is not one of: {', '.join(allowed)}", hint)
     if kind in _BOUNDS:
         name, words = _BOUNDS[kind]
         return _problem(node, loc, "bad-value", f"{_describe(node)} must be {words} {ctx.get(name)}")
@@ -170,7 +168,9 @@ def _translate(root: AnyNode, error: Any) -> Problem:
     return _problem(node, loc, "wrong-type", error["msg"])
 
 
-def _unknown_key_problems(tracked: _Tracked, found: list[tuple[dict[str, Any], type[BaseModel], list[str]]]) -> list[Problem]:
+def _unknown_key_problems(
+    tracked: _Tracked, found: list[tuple[dict[str, Any], type[BaseModel], list[str]]]
+) -> list[Problem]:
     problems = []
     for data, model, keys in found:
         if id(data) not in tracked.maps:
@@ -181,7 +181,10 @@ def _unknown_key_problems(tracked: _Tracked, found: list[tuple[dict[str, Any], t
         for key in keys:
             key_node = node.key_node(key) or node
             value = node.get(key)
-            hint = did_you_mean(key, fields, absent) or f"known keys: {', '.join(fields)}; or an x- key of your own"
+            hint = (
+                did_you_mean(key, fields, absent)
+                or f"known keys: {', '.join(fields)}; or an x- key of your own"
+            )
             if " " in key and isinstance(value, Scalar) and value.plain and value.value == "":
                 # `{name: Major, description: a, b}` reads 'b' as a key of its own.
                 hint = "a comma inside { } starts a new key: quote text that contains commas"
@@ -212,7 +215,7 @@ def attach_nodes(record: BaseModel, node: AnyNode, path: tuple[LocPart, ...] = (
 def where(record: Record, *parts: LocPart) -> tuple[Location, str]:
     """Location and field path of a field of *record* (the record itself when *parts* is empty);
     the nearest existing node when the field is absent."""
-    node, _, key = node_at(record._node, parts)
+    node = node_at(record._node, parts)[0]
     return node.location, format_path((*record._path, *parts))
 
 

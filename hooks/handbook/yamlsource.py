@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Union
+from typing import Final
 
 import yaml
 
@@ -21,6 +21,7 @@ from handbook.problems import Location, Problem, Severity
 
 MAX_FILE_BYTES: Final = 1024 * 1024
 MAX_DEPTH: Final = 32
+_WRITE_OUT: Final = "plain YAML only: write the value out in full"
 
 try:  # libyaml's parser is many times faster; the pure-Python one reads the same events.
     _Loader: type = yaml.CSafeLoader
@@ -68,7 +69,7 @@ class Map(Node):
         return entry[0] if entry else None
 
 
-AnyNode = Union[Scalar, Seq, Map]
+AnyNode = Scalar | Seq | Map
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,7 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
         return _build(file, yaml.parse(text, Loader=_Loader), found), found
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = mark.line + 1 if mark is not None else 1
         tab = _tab_indent(file, text, upto_line=line)
         if tab is not None:
             raise YamlError(tab) from None
@@ -231,7 +232,7 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
             _problem(
                 file,
                 line,
-                (mark.column + 1) if mark else 1,
+                (mark.column + 1) if mark is not None else 1,
                 "yaml-syntax",
                 f"malformed YAML: {problem}{context}",
                 hint,
@@ -243,14 +244,25 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
         ) from None
 
 
+@dataclass
+class _Open:
+    """A sequence or mapping whose end event has not come yet."""
+
+    start: yaml.Event
+    is_map: bool
+    items: list[AnyNode] = field(default_factory=list)
+    pairs: list[tuple[Scalar, AnyNode]] = field(default_factory=list)
+    pending_key: Scalar | None = None
+
+
 def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> AnyNode:
-    # Stack of containers being filled: (kind, start event, children, pending key for mappings).
-    stack: list[tuple[str, yaml.Event, list[object], list[Scalar | None]]] = []
+    stack: list[_Open] = []
     root: AnyNode | None = None
     documents = 0
 
     def at(event: yaml.Event) -> tuple[int, int]:
-        return event.start_mark.line + 1, event.start_mark.column + 1
+        mark = event.start_mark
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
     def refuse(event: yaml.Event, code: str, message: str, hint: str) -> YamlError:
         return YamlError(_problem(file, *at(event), code, message, hint))
@@ -260,20 +272,40 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
         if not stack:
             root = node
             return
-        kind, _start, children, pending = stack[-1]
-        if kind == "seq":
-            children.append(node)
-            return
-        if pending[0] is None:
+        parent = stack[-1]
+        if not parent.is_map:
+            parent.items.append(node)
+        elif parent.pending_key is None:
             if not isinstance(node, Scalar):
                 raise refuse(event, "yaml-syntax", "a mapping key must be plain text", "write key: value")
             if node.plain and node.value == "<<":
                 raise refuse(event, "yaml-merge-key", "merge keys (<<) are not allowed", "write the keys out")
-            pending[0] = node
-            return
-        key = pending[0]
-        pending[0] = None
-        children.append((key, node))
+            parent.pending_key = node
+        else:
+            parent.pairs.append((parent.pending_key, node))
+            parent.pending_key = None
+
+    def close(container: _Open) -> AnyNode:
+        line, column = at(container.start)
+        if not container.is_map:
+            return Seq(file, line, column, tuple(container.items))
+        entries: dict[str, tuple[Scalar, AnyNode]] = {}
+        for key, value in container.pairs:
+            if key.value in entries:
+                first = entries[key.value][0]
+                found.append(
+                    _problem(
+                        file,
+                        key.line,
+                        key.column,
+                        "duplicate-key",
+                        f"duplicate key '{key.value}' (first at line {first.line})",
+                        "keep one of them",
+                    )
+                )
+                continue
+            entries[key.value] = (key, value)
+        return Map(file, line, column, entries)
 
     for event in events:
         if isinstance(event, yaml.DocumentStartEvent):
@@ -287,23 +319,18 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
                 )
             continue
         if isinstance(event, yaml.AliasEvent):
-            raise refuse(
-                event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed", "write the value out in full"
-            )
+            raise refuse(event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed", _WRITE_OUT)
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise refuse(
-                event, "yaml-anchor", f"anchors (&{event.anchor}) are not allowed", "write the value out in full"
-            )
+            raise refuse(event, "yaml-anchor", f"anchors (&{event.anchor}) are not allowed", _WRITE_OUT)
         if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
             implicit_plain = isinstance(event, yaml.ScalarEvent) and event.tag == "!"
             if not implicit_plain:
-                raise refuse(
-                    event, "yaml-tag", f"tags ({event.tag}) are not allowed", "remove the tag; quote text instead"
-                )
+                written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                raise refuse(event, "yaml-tag", f"tags ({written}) are not allowed", "remove the tag")
         if isinstance(event, yaml.ScalarEvent):
             line, column = at(event)
             plain = not event.style  # libyaml says "", the pure-Python parser None
-            node = Scalar(
+            scalar = Scalar(
                 file,
                 line,
                 column,
@@ -312,7 +339,7 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
                 block=event.style in ("|", ">"),
                 reading=reading_of(event.value) if plain else None,
             )
-            attach(node, event)
+            attach(scalar, event)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(stack) >= MAX_DEPTH:
                 raise refuse(
@@ -321,32 +348,10 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
                     f"nesting deeper than {MAX_DEPTH} levels",
                     "the data format never nests that deep; check the indentation",
                 )
-            kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
-            stack.append((kind, event, [], [None]))
+            stack.append(_Open(event, is_map=isinstance(event, yaml.MappingStartEvent)))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            kind, start, children, _ = stack.pop()
-            line, column = at(start)
-            if kind == "seq":
-                node = Seq(file, line, column, tuple(children))  # type: ignore[arg-type]
-            else:
-                entries: dict[str, tuple[Scalar, AnyNode]] = {}
-                for key, value in children:  # type: ignore[misc]
-                    if key.value in entries:
-                        first = entries[key.value][0]
-                        found.append(
-                            _problem(
-                                file,
-                                key.line,
-                                key.column,
-                                "duplicate-key",
-                                f"duplicate key '{key.value}' (first at line {first.line})",
-                                "keep one of them",
-                            )
-                        )
-                        continue
-                    entries[key.value] = (key, value)
-                node = Map(file, line, column, entries)
-            attach(node, start)
+            container = stack.pop()
+            attach(close(container), container.start)
     if root is None:
         raise YamlError(_problem(file, 1, 1, "empty-file", "the file is empty", "see the data format"))
     return root

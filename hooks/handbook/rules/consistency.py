@@ -20,38 +20,58 @@ def handbook_scales(hb: Handbook) -> Iterator[Problem]:
         before, tier = hb.tiers[i - 1], hb.tiers[i]
         if tier.tier <= before.tier:
             yield problem_at(
-                tier, ("tier",), ERROR, "scale-order",
-                f"tier {tier.tier} follows tier {before.tier}", "tier numbers increase down the list",
+                tier,
+                ("tier",),
+                ERROR,
+                "scale-order",
+                f"tier {tier.tier} follows tier {before.tier}",
+                "tier numbers increase down the list",
             )
         if tier.max_rto <= before.max_rto:
             yield problem_at(
-                tier, ("max_rto",), ERROR, "scale-order",
+                tier,
+                ("max_rto",),
+                ERROR,
+                "scale-order",
                 f"max_rto {tier.max_rto} is not longer than tier {before.tier}'s {before.max_rto}",
                 "max_rto increases down the list",
             )
     for i, level in enumerate(hb.impact.levels):
         if level.level != i:
             yield problem_at(
-                level, ("level",), ERROR, "scale-order",
-                f"level {level.level} is number {i + 1} in the list", f"levels run 0, 1, 2 ... in order; write {i}",
+                level,
+                ("level",),
+                ERROR,
+                "scale-order",
+                f"level {level.level} is number {i + 1} in the list",
+                f"levels run 0, 1, 2 ... in order; write {i}",
             )
     for i in range(1, len(hb.impact.intervals)):
         if hb.impact.intervals[i] <= hb.impact.intervals[i - 1]:
             yield problem_at(
-                hb.impact, ("intervals", i), ERROR, "scale-order",
+                hb.impact,
+                ("intervals", i),
+                ERROR,
+                "scale-order",
                 f"interval {hb.impact.intervals[i]} does not come after {hb.impact.intervals[i - 1]}",
                 "intervals increase",
             )
     seen: set[str] = set()
     for category in hb.impact.categories:
         if category.id in seen:
-            yield problem_at(category, ("id",), ERROR, "duplicate-id", f"category '{category.id}' is listed twice")
+            yield problem_at(
+                category, ("id",), ERROR, "duplicate-id", f"category '{category.id}' is listed twice"
+            )
         seen.add(category.id)
     levels = [level.level for level in hb.impact.levels]
     if hb.impact.intolerable is not None and hb.impact.intolerable not in levels:
         yield problem_at(
-            hb.impact, ("intolerable",), ERROR, "bad-value",
-            f"{hb.impact.intolerable} is not one of the levels", f"use one of {', '.join(map(str, levels))}",
+            hb.impact,
+            ("intolerable",),
+            ERROR,
+            "bad-value",
+            f"{hb.impact.intolerable} is not one of the levels",
+            f"use one of {', '.join(map(str, levels))}",
         )
 
 
@@ -59,7 +79,10 @@ def service_consistency(hb: Handbook | None, service: Service) -> Iterator[Probl
     bia = service.bia
     if bia.rto > bia.mtpd:
         yield problem_at(
-            service, ("bia", "rto"), ERROR, "rto-exceeds-mtpd",
+            service,
+            ("bia", "rto"),
+            ERROR,
+            "rto-exceeds-mtpd",
             f"RTO {bia.rto} is longer than the MTPD {bia.mtpd}",
             "the service must be back before the business can no longer bear its loss",
         )
@@ -67,7 +90,10 @@ def service_consistency(hb: Handbook | None, service: Service) -> Iterator[Probl
     for i, backup in enumerate(service.backups):
         if backup.name in names:
             yield problem_at(
-                service, ("backups", i, "name"), ERROR, "duplicate-backup",
+                service,
+                ("backups", i, "name"),
+                ERROR,
+                "duplicate-backup",
                 f"backup '{backup.name}' is declared twice (first as backups[{names[backup.name]}])",
                 "give each backup its own name",
             )
@@ -76,7 +102,11 @@ def service_consistency(hb: Handbook | None, service: Service) -> Iterator[Probl
         return
     if service.tier is not None and service.tier not in {t.tier for t in hb.tiers}:
         yield problem_at(
-            service, ("tier",), ERROR, "unknown-tier", f"tier {service.tier} is not configured",
+            service,
+            ("tier",),
+            ERROR,
+            "unknown-tier",
+            f"tier {service.tier} is not configured",
             f"tiers are {', '.join(str(t.tier) for t in hb.tiers)}",
         )
     yield from _impact(hb, service)
@@ -90,7 +120,10 @@ def _impact(hb: Handbook, service: Service) -> Iterator[Problem]:
     for category, by_interval in service.bia.impact.items():
         if category not in categories:
             yield problem_at(
-                service, ("bia", "impact", category), ERROR, "unknown-category",
+                service,
+                ("bia", "impact", category),
+                ERROR,
+                "unknown-category",
                 f"no impact category '{category}'",
                 did_you_mean(category, categories) or f"categories are {', '.join(categories)}",
             )
@@ -111,18 +144,28 @@ def _impact(hb: Handbook, service: Service) -> Iterator[Problem]:
             parts = ("bia", "impact", category, key)
             if interval not in intervals:
                 yield problem_at(
-                    service, parts, ERROR, "unknown-interval",
+                    service,
+                    parts,
+                    ERROR,
+                    "unknown-interval",
                     f"{key} is not one of the impact intervals",
                     f"intervals are {', '.join(intervals.values())} (handbook.yaml)",
                 )
             if level > top:
                 yield problem_at(
-                    service, parts, ERROR, "impact-level-out-of-scale",
-                    f"level {level} is above the highest level {top}", f"use 0 to {top}",
+                    service,
+                    parts,
+                    ERROR,
+                    "impact-level-out-of-scale",
+                    f"level {level} is above the highest level {top}",
+                    f"use 0 to {top}",
                 )
             if previous is not None and level < previous[1]:
                 yield problem_at(
-                    service, parts, ERROR, "impact-falls",
+                    service,
+                    parts,
+                    ERROR,
+                    "impact-falls",
                     f"level {level} at {key} is lower than {previous[1]} at {previous[0]}",
                     "impact only grows as a disruption goes on",
                 )
@@ -132,14 +175,20 @@ def _impact(hb: Handbook, service: Service) -> Iterator[Problem]:
 def exercise_consistency(exercise: Exercise, today: dt.date) -> Iterator[Problem]:
     if exercise.outcome is None and exercise.date <= today:
         yield problem_at(
-            exercise, ("date",), ERROR, "missing-outcome",
+            exercise,
+            ("date",),
+            ERROR,
+            "missing-outcome",
             f"the exercise of {exercise.date} has no outcome",
             "add outcome: passed, passed-with-issues or failed (only scheduled exercises may leave it out)",
         )
     for service in exercise.achieved:
         if service not in exercise.services:
             yield problem_at(
-                exercise, ("achieved", service), ERROR, "achieved-not-exercised",
+                exercise,
+                ("achieved", service),
+                ERROR,
+                "achieved-not-exercised",
                 f"'{service}' is not among the exercise's services",
                 did_you_mean(service, list(exercise.services)) or "add it to services or remove it here",
             )

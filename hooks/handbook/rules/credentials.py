@@ -11,12 +11,18 @@ from handbook.problems import Location, Problem, Severity
 from handbook.structure import format_path
 from handbook.yamlsource import AnyNode, Map, Scalar, Seq
 
-_KEYWORD: Final = r"(?:pass(?:word|wd|phrase)?|pwd|secret|(?:api|access|secret|private)[ _-]?key|(?:auth[ _-]?|access[ _-]?|bearer[ _-]?)?token|client[_-]?secret)"
+_KEYWORD: Final = (
+    r"(?:pass(?:word|wd|phrase)?|pwd|secret|(?:api|access|secret|private)[ _-]?key"
+    r"|(?:auth[ _-]?|access[ _-]?|bearer[ _-]?)?token|client[_-]?secret)"
+)
 # A keyword, then ':' or '=', then a value that is not a placeholder such as <from the vault>.
 _ASSIGNMENT: Final = re.compile(rf"(?i)(?<![a-z]){_KEYWORD}s?\s*[:=]\s*(?![<${{(*\s]|$)(\S+)([ \t]+[a-z]+)?")
 _PATTERNS: Final = (
     ("a password or token assignment", _ASSIGNMENT),
-    ("a password on a command line", re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p[^\s-]\S*")),
+    (
+        "a password on a command line",
+        re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p[^\s-]\S*"),
+    ),
     ("a password on a command line", re.compile(r"\bsshpass\s+-p\s*\S+")),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY( BLOCK)?-----")),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
@@ -27,7 +33,10 @@ _PATTERNS: Final = (
             r"[A-Za-z0-9_\-]{10,}"
         ),
     ),
-    ("a URL carrying user:password@", re.compile(r"\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)),
+    (
+        "a URL carrying user:password@",
+        re.compile(r"\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE),
+    ),
 )
 _KEY_IS_SECRET: Final = re.compile(rf"(?i)^(?:x-)?[a-z_-]*{_KEYWORD}s?$")
 
@@ -61,10 +70,12 @@ def scan(root: AnyNode) -> Iterator[Problem]:
     while stack:
         node, path = stack.pop()
         if isinstance(node, Map):
-            for key, (key_node, value) in node.entries.items():
+            for key, (_, value) in node.entries.items():
                 # `x-db-password: Winter2024!` names the secret in the key, not in the value.
                 if isinstance(value, Scalar) and value.value and _KEY_IS_SECRET.match(key):
-                    yield _problem(value.location, (*path, key), "a password or token in a field named " + repr(key))
+                    yield _problem(
+                        value.location, (*path, key), "a password or token in a field named " + repr(key)
+                    )
                     continue
                 stack.append((value, (*path, key)))
         elif isinstance(node, Seq):

@@ -3,6 +3,7 @@ each problem at its CSV line."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -38,7 +39,11 @@ def read_backups(
     if missing:
         return (), [
             _problem(
-                path, 1, "evidence-header", "", f"the header lacks {', '.join(missing)}",
+                path,
+                1,
+                "evidence-header",
+                "",
+                f"the header lacks {', '.join(missing)}",
                 f"the first line names the columns: {','.join(COLUMNS)}",
             )
         ]
@@ -51,32 +56,52 @@ def read_backups(
         row_problems: list[Problem] = []
         if service_id not in known_services:
             row_problems.append(
-                _problem(path, line, "evidence-row", "service", f"no service '{service_id}'",
-                         did_you_mean(service_id, sorted(known_services)))
+                _problem(
+                    path,
+                    line,
+                    "evidence-row",
+                    "service",
+                    f"no service '{service_id}'",
+                    did_you_mean(service_id, sorted(known_services)),
+                )
             )
         elif service_id in services:
             names = [b.name for b in services[service_id].backups]
             if backup not in names:
                 row_problems.append(
                     _problem(
-                        path, line, "evidence-row", "backup", f"service '{service_id}' declares no backup '{backup}'",
+                        path,
+                        line,
+                        "evidence-row",
+                        "backup",
+                        f"service '{service_id}' declares no backup '{backup}'",
                         did_you_mean(backup, names) or f"its backups: {', '.join(names) or 'none'}",
                     )
                 )
         when: dt.datetime | None = None
-        try:
+        with contextlib.suppress(ValueError):
             when = dt.datetime.fromisoformat(finished)
-        except ValueError:
-            pass
         if when is None or when.tzinfo is None:
             row_problems.append(
-                _problem(path, line, "evidence-row", "finished_at", f"'{finished}' is not a time with a zone",
-                         "write ISO 8601 with a zone: 2026-11-23T22:00:00Z")
+                _problem(
+                    path,
+                    line,
+                    "evidence-row",
+                    "finished_at",
+                    f"'{finished}' is not a time with a zone",
+                    "write ISO 8601 with a zone: 2026-11-23T22:00:00Z",
+                )
             )
         if status not in ("success", "failed"):
             row_problems.append(
-                _problem(path, line, "evidence-row", "status", f"'{status}' is not success or failed",
-                         did_you_mean(status, ["success", "failed"]))
+                _problem(
+                    path,
+                    line,
+                    "evidence-row",
+                    "status",
+                    f"'{status}' is not success or failed",
+                    did_you_mean(status, ["success", "failed"]),
+                )
             )
         problems.extend(row_problems)
         if not row_problems and when is not None:

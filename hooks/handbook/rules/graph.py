@@ -15,7 +15,11 @@ from handbook.structure import problem_at
 
 def hard_dependencies(service: Service, services: Mapping[str, object]) -> list[str]:
     """Services this one needs to run (``degraded: true`` links play no part), known ones only."""
-    return [d.service for d in service.depends_on if d.service is not None and not d.degraded and d.service in services]
+    return [
+        d.service
+        for d in service.depends_on
+        if d.service is not None and not d.degraded and d.service in services
+    ]
 
 
 def find_cycles(services: Mapping[str, Service]) -> Iterator[Problem]:
@@ -41,9 +45,12 @@ def find_cycles(services: Mapping[str, Service]) -> Iterator[Problem]:
         index = next(i for i, d in enumerate(service.depends_on) if d.service == second and not d.degraded)
         names = " -> ".join([*ring, first])
         yield problem_at(
-            service, ("depends_on", index), Severity.ERROR, "dependency-cycle",
+            service,
+            ("depends_on", index),
+            Severity.ERROR,
+            "dependency-cycle",
             f"dependency cycle: {names}",
-            "break the cycle, or mark the link where the service still runs without the other 'degraded: true'",
+            "break the cycle, or mark 'degraded: true' the link where a service still runs without the other",
         )
         graph[first].discard(second)
 
@@ -85,4 +92,3 @@ def derive_facts(handbook: Handbook, services: Mapping[str, Service]) -> dict[st
         else:
             facts[sid] = ServiceFacts(tier, given, own, None, (sid,))
     return {sid: facts[sid] for sid in services}
-

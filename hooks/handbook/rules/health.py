@@ -35,7 +35,10 @@ def _objectives(data: Dataset, s: Service) -> Iterator[Problem]:
             other = data.services[dep.service].bia.rto
             if other > rto:
                 yield problem_at(
-                    s, ("bia", "rto"), WARNING, "dependency-longer-rto",
+                    s,
+                    ("bia", "rto"),
+                    WARNING,
+                    "dependency-longer-rto",
                     f"{s.id} (RTO {rto}) depends on {dep.service} (RTO {other})",
                     f"depends_on[{i}]: shorten {dep.service}'s RTO, or mark the link 'degraded: true' "
                     f"if {s.id} runs without it",
@@ -44,7 +47,10 @@ def _objectives(data: Dataset, s: Service) -> Iterator[Problem]:
             contracted = data.vendors[dep.vendor].recovery_time
             if contracted is not None and contracted > rto:
                 yield problem_at(
-                    s, ("bia", "rto"), WARNING, "vendor-recovery-exceeds-rto",
+                    s,
+                    ("bia", "rto"),
+                    WARNING,
+                    "vendor-recovery-exceeds-rto",
                     f"{s.id} (RTO {rto}) depends on vendor {dep.vendor}, whose contract commits to "
                     f"recovery in {contracted}",
                     f"depends_on[{i}]: renegotiate the contract or plan a workaround",
@@ -56,20 +62,29 @@ def _objectives(data: Dataset, s: Service) -> Iterator[Problem]:
             for sid in facts.critical_path
         )
         yield problem_at(
-            s, ("bia", "rto"), WARNING, "estimate-exceeds-rto",
+            s,
+            ("bia", "rto"),
+            WARNING,
+            "estimate-exceeds-rto",
             f"estimated recovery {facts.estimate} is longer than the RTO {rto}",
             f"critical path: {chain}",
         )
     tiers = data.handbook.tiers
     if facts.tier_given and facts.tier.max_rto < rto:
         yield problem_at(
-            s, ("tier",), WARNING, "tier-rto-mismatch",
+            s,
+            ("tier",),
+            WARNING,
+            "tier-rto-mismatch",
             f"tier {facts.tier.tier} allows an RTO of at most {facts.tier.max_rto}, but the RTO is {rto}",
             "shorten the RTO or choose a later tier",
         )
     elif not facts.tier_given and rto > tiers[-1].max_rto:
         yield problem_at(
-            s, ("bia", "rto"), WARNING, "rto-exceeds-tiers",
+            s,
+            ("bia", "rto"),
+            WARNING,
+            "rto-exceeds-tiers",
             f"RTO {rto} is longer than every tier's max_rto (the last, {tiers[-1].max_rto})",
             f"the service is put in tier {tiers[-1].tier}; check the RTO",
         )
@@ -86,7 +101,10 @@ def _objectives(data: Dataset, s: Service) -> Iterator[Problem]:
         first, category = min(reached)
         if s.bia.mtpd > first:
             yield problem_at(
-                s, ("bia", "mtpd"), WARNING, "mtpd-exceeds-intolerable",
+                s,
+                ("bia", "mtpd"),
+                WARNING,
+                "mtpd-exceeds-intolerable",
                 f"MTPD {s.bia.mtpd} is longer than {first}, when the {category} impact becomes intolerable",
                 "the plan tolerates more than the business can: shorten the MTPD or revisit the BIA",
             )
@@ -98,13 +116,20 @@ def _backups(data: Dataset, s: Service) -> Iterator[Problem]:
     fastest = min(range(len(s.backups)), key=lambda i: s.backups[i].frequency)
     if s.backups[fastest].frequency > s.bia.rpo:
         yield problem_at(
-            s, ("backups", fastest, "frequency"), WARNING, "rpo-not-met",
-            f"the most frequent backup runs every {s.backups[fastest].frequency}, longer than the RPO {s.bia.rpo}",
+            s,
+            ("backups", fastest, "frequency"),
+            WARNING,
+            "rpo-not-met",
+            f"the most frequent backup runs every {s.backups[fastest].frequency}, "
+            f"longer than the RPO {s.bia.rpo}",
             "back up at least as often as the RPO, or agree a longer RPO",
         )
     if not any(b.offsite for b in s.backups):
         yield problem_at(
-            s, ("backups",), WARNING, "no-offsite-backup",
+            s,
+            ("backups",),
+            WARNING,
+            "no-offsite-backup",
             f"none of the {len(s.backups)} backup(s) is kept off site",
             "keep a copy off site (offsite: true) so a site loss does not take the backups too",
         )
@@ -114,13 +139,19 @@ def _backups(data: Dataset, s: Service) -> Iterator[Problem]:
         last = data.last_success(s.id, backup.name)
         if last is None:
             yield problem_at(
-                s, ("backups", i, "name"), WARNING, "backup-evidence-stale",
+                s,
+                ("backups", i, "name"),
+                WARNING,
+                "backup-evidence-stale",
                 f"backup '{backup.name}' has no successful run in evidence/backups.csv",
                 "check the backup job and the evidence export",
             )
         elif data.now - last > dt.timedelta(minutes=backup.frequency.minutes):
             yield problem_at(
-                s, ("backups", i, "name"), WARNING, "backup-evidence-stale",
+                s,
+                ("backups", i, "name"),
+                WARNING,
+                "backup-evidence-stale",
                 f"backup '{backup.name}' last succeeded {last:%Y-%m-%d %H:%M}Z, longer ago than its "
                 f"frequency {backup.frequency}",
                 "check the backup job and the evidence export",
@@ -131,34 +162,52 @@ def _plan(data: Dataset, s: Service) -> Iterator[Problem]:
     if s.recovery is None or not s.recovery.steps:
         parts: tuple[str, ...] = ("recovery", "steps") if s.recovery is not None else ("id",)
         yield problem_at(
-            s, parts, WARNING, "no-recovery-steps", "the plan has no recovery steps",
+            s,
+            parts,
+            WARNING,
+            "no-recovery-steps",
+            "the plan has no recovery steps",
             "add recovery.steps: what a responder does, in order",
         )
     hb = data.handbook
     if s.review is None:
         yield problem_at(
-            s, ("id",), WARNING, "review-stale", "the plan has never been reviewed",
+            s,
+            ("id",),
+            WARNING,
+            "review-stale",
+            "the plan has never been reviewed",
             "review it with the owner and add review.last_reviewed",
         )
     elif _older_than(s.review.last_reviewed, data.today, hb.review_interval):
         yield problem_at(
-            s, ("review", "last_reviewed"), WARNING, "review-stale",
-            f"last reviewed {s.review.last_reviewed}, longer ago than the review interval {hb.review_interval}",
+            s,
+            ("review", "last_reviewed"),
+            WARNING,
+            "review-stale",
+            f"last reviewed {s.review.last_reviewed}, "
+            f"longer ago than the review interval {hb.review_interval}",
             "review the plan with its owner",
         )
     past = [e for e in data.exercises_of(s.id) if e.date <= data.today]
     critical = {t.tier for t in hb.tiers[:2]}
-    if data.facts[s.id].tier.tier in critical:
-        if not past or _older_than(past[0].date, data.today, hb.exercise_interval):
-            when = f"last on {past[0].date}" if past else "never"
-            yield problem_at(
-                s, ("id",), WARNING, "not-exercised",
-                f"tier {data.facts[s.id].tier.tier} service exercised {when}, not within {hb.exercise_interval}",
-                "plan an exercise in exercises/",
-            )
+    tier = data.facts[s.id].tier.tier
+    if tier in critical and (not past or _older_than(past[0].date, data.today, hb.exercise_interval)):
+        when = f"last on {past[0].date}" if past else "never"
+        yield problem_at(
+            s,
+            ("id",),
+            WARNING,
+            "not-exercised",
+            f"tier {tier} service exercised {when}, not within {hb.exercise_interval}",
+            "plan an exercise in exercises/",
+        )
     if past and past[0].outcome == "failed":
         yield problem_at(
-            s, ("id",), WARNING, "exercise-failed",
+            s,
+            ("id",),
+            WARNING,
+            "exercise-failed",
             f"the latest exercise, {past[0].id} on {past[0].date}, failed",
             "act on its findings and exercise the plan again",
         )
@@ -171,7 +220,10 @@ def dataset_health(data: Dataset) -> Iterator[Problem]:
         for i, action in enumerate(exercise.actions):
             if action.status == "open" and action.due < data.today:
                 yield problem_at(
-                    exercise, ("actions", i, "due"), WARNING, "action-overdue",
+                    exercise,
+                    ("actions", i, "due"),
+                    WARNING,
+                    "action-overdue",
                     f"open action '{action.title}' was due {action.due}",
                     f"{data.party_name(action.owner)} to finish it, or set a new due date",
                 )
@@ -179,7 +231,10 @@ def dataset_health(data: Dataset) -> Iterator[Problem]:
     for risk in data.risks:
         if risk.score > appetite and risk.treatment == "accept" and not risk.mitigations:
             yield problem_at(
-                risk, ("treatment",), WARNING, "risk-accepted-unmitigated",
+                risk,
+                ("treatment",),
+                WARNING,
+                "risk-accepted-unmitigated",
                 f"risk scoring {risk.likelihood} x {risk.impact} = {risk.score}, above the appetite of "
                 f"{appetite}, is accepted with no mitigation",
                 "mitigate, transfer or avoid it, or list the mitigations in place",

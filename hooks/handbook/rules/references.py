@@ -63,7 +63,10 @@ def check_reference(
 
 
 def _refs(
-    known: KnownIds, record: object, base: tuple[LocPart, ...], refs: Iterable[Reference | Dependency | PlaceReference]
+    known: KnownIds,
+    record: object,
+    base: tuple[LocPart, ...],
+    refs: Iterable[Reference | Dependency | PlaceReference],
 ) -> Iterator[Problem]:
     for i, ref in enumerate(refs):
         yield from check_reference(known, record, (*base, i, ref.kind), ref.kind, ref.id)
@@ -82,7 +85,9 @@ def service_references(known: KnownIds, service: Service) -> Iterator[Problem]:
             loc = backup.location
             yield from check_reference(known, s, ("backups", i, "location", loc.kind), loc.kind, loc.id)
     if s.continuity is not None:
-        yield from check_reference(known, s, ("continuity", "alternate_site"), "site", s.continuity.alternate_site)
+        yield from check_reference(
+            known, s, ("continuity", "alternate_site"), "site", s.continuity.alternate_site
+        )
     if s.recovery is not None:
         yield from check_reference(known, s, ("recovery", "authority"), "party", s.recovery.authority)
         for i, step in enumerate(s.recovery.steps):
