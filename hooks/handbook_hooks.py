@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from handbook.check import run_check
-from handbook.problems import Severity, count, format_text
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+
+from handbook.check import run_check
+from handbook.problems import Severity, count, format_text
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 

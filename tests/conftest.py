@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from handbook.check import CheckResult, run_check
 
 # The day the example data and these fixtures are judged against.

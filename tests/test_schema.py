@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
+
 from handbook.load import load_tree
 from handbook.reference import PAGE, render_problem_codes
 from handbook.schema import SCHEMAS, render
 from handbook.yamlsource import parse, to_json
-from jsonschema import Draft202012Validator
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

@@ -4,6 +4,7 @@ later stage (analysis, pages, PDF) reads."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,20 +80,29 @@ class Dataset:
             return None
         return estimate <= self.services[service_id].bia.rto
 
+    @functools.cached_property
+    def _last_successes(self) -> dict[tuple[str, str], dt.datetime]:
+        last: dict[tuple[str, str], dt.datetime] = {}
+        for run in self.backup_runs or ():
+            # Rows after "now" are ignored, so a past SOURCE_DATE_EPOCH sees the past.
+            if run.success and run.finished_at <= self.now:
+                key = (run.service, run.backup)
+                if key not in last or run.finished_at > last[key]:
+                    last[key] = run.finished_at
+        return last
+
     def last_success(self, service_id: str, backup: str) -> dt.datetime | None:
-        if self.backup_runs is None:
-            return None
-        times = [
-            run.finished_at
-            for run in self.backup_runs
-            if run.success
-            and run.service == service_id
-            and run.backup == backup
-            and run.finished_at <= self.now
-        ]
-        return max(times, default=None)
+        """The latest successful run of a backup in the evidence, up to now."""
+        return self._last_successes.get((service_id, backup))
+
+    @functools.cached_property
+    def _exercises_by_service(self) -> dict[str, list[Exercise]]:
+        index: dict[str, list[Exercise]] = {}
+        for exercise in sorted(self.exercises.values(), key=lambda e: (e.date, e.id), reverse=True):
+            for service_id in exercise.services:
+                index.setdefault(service_id, []).append(exercise)
+        return index
 
     def exercises_of(self, service_id: str) -> list[Exercise]:
         """Exercises naming the service, newest first."""
-        found = [e for e in self.exercises.values() if service_id in e.services]
-        return sorted(found, key=lambda e: (e.date, e.id), reverse=True)
+        return list(self._exercises_by_service.get(service_id, ()))

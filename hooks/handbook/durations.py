@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -27,9 +28,9 @@ class Duration:
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Read a duration; raise ValueError when *text* is not one."""
-        if not isinstance(text, str) or not _DURATION_RE.fullmatch(text):
+        if not isinstance(text, str):
             raise ValueError(text)
-        return cls(sum(int(n) * UNIT_MINUTES[u] for n, u in _GROUP_RE.findall(text)))
+        return _parse(text)
 
     def __str__(self) -> str:
         if self.minutes == 0:
@@ -49,6 +50,14 @@ class Duration:
     @property
     def hours(self) -> float:
         return self.minutes / 60
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> Duration:
+    # A data folder spells the same few durations thousands of times.
+    if not _DURATION_RE.fullmatch(text):
+        raise ValueError(text)
+    return Duration(sum(int(n) * UNIT_MINUTES[u] for n, u in _GROUP_RE.findall(text)))
 
 
 def is_duration(text: str) -> bool:

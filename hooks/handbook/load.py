@@ -11,7 +11,7 @@ from typing import Final
 
 from handbook.problems import Location, Problem, Severity
 from handbook.structure import did_you_mean
-from handbook.yamlsource import AnyNode, YamlError, read_file
+from handbook.yamlsource import AnyNode, YamlError, parse, read_text
 
 # Single files at the top of data/ and the record kind each holds.
 TOP_FILES: Final = {
@@ -33,6 +33,7 @@ class SourceFile:
     path: Path
     kind: str  # handbook, people, sites, vendors, risks, service, scenario, exercise
     node: AnyNode | None  # None when the file could not be read
+    text: str = ""  # the decoded text, for rules that look at the file as a whole
 
 
 @dataclass
@@ -142,13 +143,14 @@ def load_tree(root: Path) -> Tree:
             )
             continue
         try:
-            node, found = read_file(path)
+            text = read_text(path)
+            node, found = parse(path, text)
         except YamlError as exc:
             tree.problems.append(exc.problem)
             tree.files.append(SourceFile(path, kind, None))
             continue
         tree.problems.extend(found)
-        tree.files.append(SourceFile(path, kind, node))
+        tree.files.append(SourceFile(path, kind, node, text))
 
     present = {f.path.relative_to(root).as_posix() for f in tree.files}
     for name in REQUIRED_FILES:

@@ -174,6 +174,9 @@ class Record(BaseModel):
     _node: Any = PrivateAttr(default=None)
     # The record's field path in its file, e.g. ("people", 3), for messages.
     _path: tuple[str | int, ...] = PrivateAttr(default=())
+    # Whether rules point at the records inside this one through their own nodes (a tier, a person);
+    # elsewhere they go through the enclosing record and a path, and nodes are not attached.
+    located_children: ClassVar[bool] = False
 
     @model_validator(mode="before")
     @classmethod
@@ -181,7 +184,8 @@ class Record(BaseModel):
         if not isinstance(data, dict):
             return data
         kept = {key: value for key, value in data.items() if not key.startswith("x-")}
-        unknown = [key for key in kept if key not in cls.model_fields]
+        # __pydantic_fields__ is the plain dict behind model_fields, many times cheaper to reach.
+        unknown = [key for key in kept if key not in cls.__pydantic_fields__]
         if unknown and info.context is not None:
             # Reported here, where the record's fields are known, so "did you mean" can prefer
             # a field the mapping still lacks; the caller maps the dict back to its node.
@@ -205,6 +209,7 @@ class ImpactLevel(Record):
 
 
 class ImpactScale(Record):
+    located_children: ClassVar[bool] = True
     categories: tuple[ImpactCategory, ...] = Field(min_length=1, description="Kinds of impact, in order.")
     levels: tuple[ImpactLevel, ...] = Field(min_length=1, description="Impact levels, ordered from 0 upward.")
     intolerable: Int | None = Field(
@@ -240,6 +245,7 @@ class RiskScale(Record):
 
 
 class Handbook(Record):
+    located_children: ClassVar[bool] = True
     organisation: Text = Field(description="The organisation's name, on every page and the PDF cover.")
     title: Text = Field("IT Service Continuity Handbook", description="Title of the handbook.")
     classification: Text | None = Field(
@@ -284,6 +290,7 @@ class Team(Record):
 
 
 class PeopleFile(Record):
+    located_children: ClassVar[bool] = True
     people: tuple[Person, ...] = Field(description="Everyone who owns, acts or is called.")
     teams: tuple[Team, ...] = Field((), description="Teams, with their call trees.")
 
@@ -303,6 +310,7 @@ class Site(Record):
 
 
 class SitesFile(Record):
+    located_children: ClassVar[bool] = True
     sites: tuple[Site, ...] = Field((), description="Data centres, offices and cloud regions.")
 
 
@@ -321,6 +329,7 @@ class Vendor(Record):
 
 
 class VendorsFile(Record):
+    located_children: ClassVar[bool] = True
     vendors: tuple[Vendor, ...] = Field((), description="Suppliers and their support lines.")
 
 
@@ -554,6 +563,7 @@ class Risk(Record):
 
 
 class RisksFile(Record):
+    located_children: ClassVar[bool] = True
     risks: tuple[Risk, ...] = Field((), description="The risk register.")
 
 

@@ -80,6 +80,11 @@ class _Tracked:
         return data
 
 
+def _is_empty(node: AnyNode) -> bool:
+    """`key:` or `key: ~`; the words null and Null are text that needs quotes, like no and on."""
+    return isinstance(node, Scalar) and node.plain and node.value in ("", "~")
+
+
 def _describe(node: AnyNode) -> str:
     if isinstance(node, Map):
         return "a mapping"
@@ -134,7 +139,7 @@ def _translate(root: AnyNode, error: Any) -> Problem:
     if used < len(loc):  # the model named a place the file does not have; point at the nearest
         return _problem(node, loc, "wrong-type", error["msg"])
     if kind == "string_type":
-        if isinstance(node, Scalar) and node.plain and node.reading == "null":
+        if _is_empty(node):
             return _problem(node, loc, "empty-value", "has no value", "write a value or remove the key")
         if isinstance(node, Scalar) and node.plain and node.reading:
             return _problem(
@@ -148,7 +153,7 @@ def _translate(root: AnyNode, error: Any) -> Problem:
         return _problem(node, loc, "wrong-type", f"expected text, found {_describe(node)}", hint)
     if kind in _EXPECTED:
         expected, hint = _EXPECTED[kind]
-        if isinstance(node, Scalar) and node.plain and node.reading == "null":
+        if _is_empty(node):
             return _problem(node, loc, "empty-value", "has no value", "write a value or remove the key")
         return _problem(node, loc, "wrong-type", f"expected {expected}, found {_describe(node)}", hint)
     if kind == "literal_error":
@@ -197,9 +202,11 @@ def attach_nodes(record: BaseModel, node: AnyNode, path: tuple[LocPart, ...] = (
     if isinstance(record, Record):
         record._node = node
         record._path = path
+        if not record.located_children:
+            return
     if not isinstance(node, Map):
         return
-    for name in type(record).model_fields:
+    for name in type(record).__pydantic_fields__:
         child = node.get(name)
         value = getattr(record, name)
         if child is None:

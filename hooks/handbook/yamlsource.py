@@ -9,6 +9,7 @@ without recursion, so depth is bounded and a "billion laughs" file stops at its 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True, slots=True)
+# Nodes are never changed after reading; they are not declared frozen because a frozen dataclass
+# pays for every field on creation, and a data folder has hundreds of thousands of nodes.
+@dataclass(slots=True)
 class Node:
     file: Path
     line: int
@@ -40,7 +43,7 @@ class Node:
         return Location(self.file, self.line, self.column)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Scalar(Node):
     value: str
     plain: bool
@@ -50,12 +53,12 @@ class Scalar(Node):
     reading: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Seq(Node):
     items: tuple[AnyNode, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Map(Node):
     # key text -> (key scalar, value node), in file order; duplicates already reported and dropped.
     entries: dict[str, tuple[Scalar, AnyNode]] = field(default_factory=dict)
@@ -102,11 +105,20 @@ _TIMESTAMP_11 = re.compile(
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?"
 )
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+# Text that starts with a letter no null or boolean starts with (f n o t y) is text in both
+# versions: most values of a data folder, answered without trying every pattern.
+_SURELY_TEXT = re.compile(r"[a-eg-mp-su-xzA-EG-MP-SU-XZ]")
+
+
+@functools.lru_cache(maxsize=8192)
 def reading_of(text: str) -> str | None:
     """What YAML 1.1 or 1.2 reads a plain scalar as, when either reads it as anything but text."""
+    if _SURELY_TEXT.match(text):
+        return None
     if _NULL.fullmatch(text):
         return "null"
     if _BOOL_11.fullmatch(text):
@@ -130,7 +142,7 @@ def scalar_value(node: Scalar) -> object:
     if node.reading == "number":
         if _PLAIN_INT.fullmatch(text):
             return int(text)
-        if _FLOAT_11.fullmatch(text) and _FLOAT_12.fullmatch(text) and "." in text and "_" not in text:
+        if _PLAIN_FLOAT.fullmatch(text):  # both versions agree; .inf, 1e3, 1_0.5 stay ambiguous
             return float(text)
     if node.reading == "date" and _DATE.fullmatch(text):
         try:
@@ -225,6 +237,10 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
             raise YamlError(tab) from None
         problem = (exc.problem or "malformed YAML").strip()
         context = f" {exc.context.strip()}" if exc.context else ""
+        started = exc.context_mark
+        if context and started is not None and mark is not None and started.line != mark.line:
+            # "while parsing a flow sequence" is only useful with where that sequence began.
+            context += f" that starts at line {started.line + 1}, column {started.column + 1}"
         hint = "check the indentation and quoting near this line"
         if "found character '\\t'" in problem or "\t" in problem:
             hint = "indent with spaces, not tabs"
@@ -238,9 +254,19 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
                 hint,
             )
         ) from None
-    except yaml.YAMLError as exc:  # a reader error without a mark (bad characters)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a text position
+        position = int(exc.position)
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
         raise YamlError(
-            _problem(file, 1, 1, "yaml-syntax", f"malformed YAML: {exc}", "remove control characters")
+            _problem(
+                file,
+                line,
+                column,
+                "yaml-syntax",
+                f"malformed YAML: character U+{int(exc.character):04X} is not allowed ({exc.reason})",
+                "remove it; it is often pasted in by accident",
+            )
         ) from None
 
 
@@ -357,8 +383,8 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
     return root
 
 
-def read_file(file: Path) -> tuple[AnyNode, list[Problem]]:
-    """Read and parse one data file, enforcing the size bound before reading it whole."""
+def read_text(file: Path) -> str:
+    """The text of one data file, enforcing the size bound before reading it whole."""
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise YamlError(
@@ -371,5 +397,9 @@ def read_file(file: Path) -> tuple[AnyNode, list[Problem]]:
                 "split it or shorten it",
             )
         )
-    text = decode(file, file.read_bytes())
-    return parse(file, text)
+    return decode(file, file.read_bytes())
+
+
+def read_file(file: Path) -> tuple[AnyNode, list[Problem]]:
+    """Read and parse one data file."""
+    return parse(file, read_text(file))

@@ -17,25 +17,28 @@ _KEYWORD: Final = (
 )
 # A keyword, then ':' or '=', then a value that is not a placeholder such as <from the vault>.
 _ASSIGNMENT: Final = re.compile(rf"(?i)(?<![a-z]){_KEYWORD}s?\s*[:=]\s*(?![<${{(*\s]|$)(\S+)([ \t]+[a-z]+)?")
+# Each pattern with the lower-case words one of which it cannot match without: a value (or a file)
+# with none of them is passed over without running the pattern, the bulk of the cost otherwise.
 _PATTERNS: Final = (
     ("a password or token assignment", _ASSIGNMENT),
     (
         "a password on a command line",
-        re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p[^\s-]\S*"),
+        re.compile(r"(?:mysql|mariadb)[a-z]*\b[^\n]*?\s-p[^\s-]\S*"),
     ),
-    ("a password on a command line", re.compile(r"\bsshpass\s+-p\s*\S+")),
+    ("a password on a command line", re.compile(r"sshpass\s+-p\s*\S+")),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY( BLOCK)?-----")),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     (
         "an access token",
         re.compile(
-            r"\b(?:ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xox[abposr]-|sk_live_|rk_live_|sk_test_|npm_|pypi-|AIza)"
+            r"(?:ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|xox[abposr]-|sk_live_|rk_live_|sk_test_|npm_|pypi-|AIza)"
             r"[A-Za-z0-9_\-]{10,}"
         ),
     ),
     (
         "a URL carrying user:password@",
-        re.compile(r"\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE),
+        # Starting at the literal "://" lets the regex engine skip ahead to it.
+        re.compile(r"://[^/\s:@]+:[^/\s@]+@"),
     ),
 )
 _KEY_IS_SECRET: Final = re.compile(rf"(?i)^(?:x-)?[a-z_-]*{_KEYWORD}s?$")
@@ -47,8 +50,54 @@ def _is_prose(match: re.Match[str]) -> bool:
     return value.isalpha() and value.islower() and next_word is not None
 
 
-def _scalar_findings(text: str) -> Iterator[tuple[str, int]]:
+# Loose and fast (no case folding, no look-behind): a keyword of _KEYWORD just before ':' or '=',
+# in lower-cased text. Everything _ASSIGNMENT and _KEY_IS_SECRET find, this finds too.
+_ASSIGNMENT_GUARD: Final = re.compile(r"(?:pass|pwd|secret|key|token)[a-z]*s?[ \t]*[:=]")
+_GUARDS: Final = {
+    "a password on a command line": ("mysql", "mariadb", "sshpass"),
+    "a private key": ("private key",),
+    "an AWS access key id": ("akia", "asia"),
+    "an access token": (
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "xox",
+        "_live_",
+        "sk_test_",
+        "npm_",
+        "pypi-",
+        "aiza",
+    ),
+    "a URL carrying user:password@": ("://",),
+}
+
+
+def _candidates(lowered: str) -> list[tuple[str, re.Pattern[str]]]:
+    found = []
     for what, pattern in _PATTERNS:
+        if pattern is _ASSIGNMENT:
+            if _ASSIGNMENT_GUARD.search(lowered):
+                found.append((what, pattern))
+        elif any(word in lowered for word in _GUARDS[what]):
+            found.append((what, pattern))
+    return found
+
+
+def might_hold_credentials(text: str) -> bool:
+    """Whether a file's text has anything the value-by-value scan could find: most files have not,
+    and one pass over the text is far cheaper than one per value."""
+    lowered = text.lower()
+    if _ASSIGNMENT_GUARD.search(lowered):
+        return True  # keys named like secrets (x-db-password:) are judged value by value
+    return any(pattern.search(text) for _, pattern in _candidates(lowered))
+
+
+def _scalar_findings(text: str) -> Iterator[tuple[str, int]]:
+    for what, pattern in _candidates(text.lower()):
         for match in pattern.finditer(text):
             if pattern is _ASSIGNMENT and _is_prose(match):
                 continue
@@ -59,9 +108,18 @@ def _scalar_findings(text: str) -> Iterator[tuple[str, int]]:
 def _location(node: Scalar, offset: int) -> Location:
     if not node.block:
         return node.location
-    # Block scalars: the content starts on the line after the indicator.
-    line = node.line + 1 + node.value.count("\n", 0, offset)
-    return Location(node.file, line, node.column)
+    # Block scalars: the content starts on the line after the indicator and each content line
+    # stands in the file behind its indentation, which only the file's text tells.
+    index = node.value.count("\n", 0, offset)
+    line = node.line + 1 + index
+    start = node.value.rfind("\n", 0, offset) + 1
+    value_line = node.value[start:].split("\n", 1)[0]
+    try:
+        file_line = node.file.read_text(encoding="utf-8-sig").splitlines()[line - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return Location(node.file, line, node.column)
+    indent = len(file_line) - len(value_line) if file_line.endswith(value_line) else 0
+    return Location(node.file, line, indent + (offset - start) + 1)
 
 
 def scan(root: AnyNode) -> Iterator[Problem]:

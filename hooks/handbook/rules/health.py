@@ -146,7 +146,7 @@ def _backups(data: Dataset, s: Service) -> Iterator[Problem]:
                 f"backup '{backup.name}' has no successful run in evidence/backups.csv",
                 "check the backup job and the evidence export",
             )
-        elif data.now - last > dt.timedelta(minutes=backup.frequency.minutes):
+        elif (data.now - last).total_seconds() > backup.frequency.minutes * 60:
             yield problem_at(
                 s,
                 ("backups", i, "name"),
@@ -193,13 +193,13 @@ def _plan(data: Dataset, s: Service) -> Iterator[Problem]:
     critical = {t.tier for t in hb.tiers[:2]}
     tier = data.facts[s.id].tier.tier
     if tier in critical and (not past or _older_than(past[0].date, data.today, hb.exercise_interval)):
-        when = f"last on {past[0].date}" if past else "never"
+        when = f"was last exercised on {past[0].date}" if past else "has never been exercised"
         yield problem_at(
             s,
             ("id",),
             WARNING,
             "not-exercised",
-            f"tier {tier} service exercised {when}, not within {hb.exercise_interval}",
+            f"this tier-{tier} service {when}, not within {hb.exercise_interval}",
             "plan an exercise in exercises/",
         )
     if past and past[0].outcome == "failed":

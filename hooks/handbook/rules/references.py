@@ -36,13 +36,20 @@ class KnownIds:
     reference to it an error too."""
 
     ids: dict[str, dict[str, Location]] = field(default_factory=dict)
+    # Kinds whose file could not be read: references to them cannot be judged this run.
+    unreadable: set[str] = field(default_factory=set)
+
+    def mark_unreadable(self, kind: str) -> None:
+        self.unreadable.add(kind)
+        if kind in ("person", "team"):
+            self.unreadable.add("party")
 
     def add(self, kind: str, record_id: str, location: Location) -> None:
         self.ids.setdefault(kind, {}).setdefault(record_id, location)
+        if kind in ("person", "team"):
+            self.ids.setdefault("party", {}).setdefault(record_id, location)
 
     def of(self, kind: str) -> Mapping[str, Location]:
-        if kind == "party":
-            return {**self.ids.get("person", {}), **self.ids.get("team", {})}
         return self.ids.get(kind, {})
 
 
@@ -50,7 +57,7 @@ def check_reference(
     known: KnownIds, record: object, parts: tuple[LocPart, ...], kind: str, value: str | None
 ) -> Iterator[Problem]:
     """An unknown-reference problem when *value* names no *kind* record."""
-    if value is None:
+    if value is None or kind in known.unreadable:
         return
     pool = known.of(kind)
     if value in pool:

@@ -1,0 +1,129 @@
+"""Benchmark of ``handbook check`` on synthetic data: validation time at scale, end to end and by phase.
+
+Not a test: it prints numbers for a human (or a CI job summary) to compare.
+
+    .venv/bin/python benchmarks/bench_check.py --services 1000 --runs 5 --output bench.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import pathlib
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+from handbook.synthetic import generate
+
+# Noon UTC on 2026-11-25: the generator's default "today", so the synthetic
+# plans are judged on the day they were written for.
+SOURCE_DATE_EPOCH = 1795608000
+NOW = datetime.datetime.fromtimestamp(SOURCE_DATE_EPOCH, tz=datetime.UTC)
+
+
+def _peak_child_mb() -> float:
+    """Largest resident set of any child process waited for so far."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def time_check(data_dir: pathlib.Path, runs: int) -> tuple[list[float], list[int]]:
+    """Wall-clock seconds and exit codes of ``python -m handbook check DIR``, once per run."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(SOURCE_DATE_EPOCH))
+    command = [sys.executable, "-m", "handbook", "check", str(data_dir)]
+    times: list[float] = []
+    codes: list[int] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        completed = subprocess.run(command, env=env, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+        codes.append(completed.returncode)
+    return times, codes
+
+
+def time_phases(data_dir: pathlib.Path, runs: int) -> list[tuple[str, list[float]]] | None:
+    """In-process timings of loading and of loading plus validation; None while those do not exist yet."""
+    try:
+        from handbook.check import run_check
+        from handbook.load import load_tree
+    except (ImportError, AttributeError):
+        return None
+    phases: list[tuple[str, Callable[[], object]]] = [
+        ("load", lambda: load_tree(data_dir)),
+        ("load+validate", lambda: run_check(data_dir, NOW)),
+    ]
+    results: list[tuple[str, list[float]]] = []
+    for name, call in phases:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        results.append((name, times))
+    return results
+
+
+def report(
+    services: int,
+    seed: int,
+    generate_seconds: float,
+    times: list[float],
+    codes: list[int],
+    peak_mb: float,
+    phases: list[tuple[str, list[float]]] | None,
+) -> str:
+    exit_codes = ", ".join(str(c) for c in sorted(set(codes)))
+    lines = [
+        f"## handbook check on {services} synthetic services (seed {seed}, {len(times)} runs)",
+        "",
+        "| N | median s | min s | peak MB | exit code |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {services} | {statistics.median(times):.3f} | {min(times):.3f} | {peak_mb:.1f} | {exit_codes} |",
+        "",
+    ]
+    if phases is None:
+        lines += ["phase timing unavailable", ""]
+    else:
+        lines += ["| phase | median s | min s |", "|---|---:|---:|"]
+        lines += [f"| {name} | {statistics.median(t):.3f} | {min(t):.3f} |" for name, t in phases]
+        lines.append("")
+    lines += [f"Data generated in {generate_seconds:.3f} s.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--services", type=int, default=1000, help="number of services (default 1000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs (default 5)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--output", type=pathlib.Path, help="also write the table to this Markdown file")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.services < 1:
+        parser.error("--runs and --services must be at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-") as tmp:
+        data_dir = pathlib.Path(tmp) / "data"
+        start = time.perf_counter()
+        generate(data_dir, args.services, seed=args.seed)
+        generate_seconds = time.perf_counter() - start
+        times, codes = time_check(data_dir, args.runs)
+        peak_mb = _peak_child_mb()
+        phases = time_phases(data_dir, args.runs)
+
+    text = report(args.services, args.seed, generate_seconds, times, codes, peak_mb, phases)
+    print(text, end="")
+    if args.output is not None:
+        args.output.write_text(text, encoding="utf-8")
+    # A check that failed timed the wrong thing: let CI notice.
+    return 0 if set(codes) == {0} else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
