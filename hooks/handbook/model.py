@@ -110,6 +110,8 @@ def _check_date(value: object) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     text = value if isinstance(value, str) else getattr(value, "text", repr(value))
+    if getattr(value, "reading", None) == "date":  # a plain 2026-13-45 reaches here as ambiguous
+        value = text
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return dt.date.fromisoformat(value)

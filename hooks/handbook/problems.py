@@ -48,10 +48,11 @@ class Problem:
 
     @property
     def text(self) -> str:
-        """The message with its hint, without location or severity."""
+        """The message with its hint, without location or severity, on one line: data quoted in
+        a message may hold line breaks, and each message is one line (one CI annotation)."""
         prefix = f"{self.path}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{prefix}{self.message}{hint}"
+        return _one_line(f"{prefix}{self.message}{hint}")
 
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         return (
@@ -65,6 +66,10 @@ class Problem:
 
     def format(self, base: Path | None = None) -> str:
         return f"{display_path(self.file, base)}:{self.line}:{self.column}: {self.severity}: {self.text}"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def display_path(file: Path, base: Path | None = None) -> str:

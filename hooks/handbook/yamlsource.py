@@ -148,7 +148,7 @@ def scalar_value(node: Scalar) -> object:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            return text  # "2026-13-45": the date field says what is wrong with it
+            pass  # "2026-13-45": YAML 1.1 still takes it for a date; a date field says what is wrong
     return Ambiguous(text, node.reading)
 
 
@@ -186,13 +186,20 @@ def _problem(file: Path, line: int, column: int, code: str, message: str, hint: 
     return Problem(Location(file, line, column), Severity.ERROR, code, "", message, hint)
 
 
+_BOM: Final = b"\xef\xbb\xbf"
+
+
 def decode(file: Path, data: bytes) -> str:
-    """UTF-8 text of a data file (a byte order mark is dropped); a YamlError names the first bad byte."""
+    """UTF-8 text of a data file (a byte order mark is dropped); a YamlError names the first bad
+    byte at its line and (character) column."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise YamlError(
             _problem(
                 file,
@@ -203,24 +210,25 @@ def decode(file: Path, data: bytes) -> str:
                 "save the file as UTF-8",
             )
         ) from None
-    return text
 
 
-def _tab_indent(file: Path, text: str, upto_line: int | None = None) -> Problem | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if upto_line is not None and number > upto_line:
-            break
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
-            return _problem(
-                file,
-                number,
-                indent.index("\t") + 1,
-                "tab-indent",
-                "a tab is used for indentation",
-                "indent with spaces; YAML does not allow tabs there",
-            )
-    return None
+def _tab_in_indent(file: Path, text: str, line: int) -> Problem | None:
+    """A tab-indent problem when *line* (1-based) is indented with a tab."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    content = lines[line - 1]
+    indent = content[: len(content) - len(content.lstrip(" \t"))]
+    if "\t" not in indent or not content.strip():
+        return None
+    return _problem(
+        file,
+        line,
+        indent.index("\t") + 1,
+        "tab-indent",
+        "a tab is used for indentation",
+        "indent with spaces; YAML does not allow tabs there",
+    )
 
 
 def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
@@ -229,12 +237,30 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
     found: list[Problem] = []
     try:
         return _build(file, yaml.parse(text, Loader=_Loader), found), found
+    except yaml.YAMLError:
+        if _Loader is yaml.SafeLoader:
+            raise _syntax_problem(file, text) from None
+    # libyaml refuses a few things the YAML specification allows (a tab leading a block scalar's
+    # content) and stops flow nesting at its own limit; the pure-Python parser reads by the
+    # specification. It is slower, so it only reads the files libyaml refused, and its
+    # complaint is the one reported.
+    found = []
+    try:
+        return _build(file, yaml.parse(text, Loader=yaml.SafeLoader), found), found
+    except yaml.YAMLError:
+        raise _syntax_problem(file, text) from None
+
+
+def _syntax_problem(file: Path, text: str) -> YamlError:
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        tab = _tab_indent(file, text, upto_line=line)
+        tab = _tab_in_indent(file, text, line)
         if tab is not None:
-            raise YamlError(tab) from None
+            return YamlError(tab)
         problem = (exc.problem or "malformed YAML").strip()
         context = f" {exc.context.strip()}" if exc.context else ""
         started = exc.context_mark
@@ -242,9 +268,9 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
             # "while parsing a flow sequence" is only useful with where that sequence began.
             context += f" that starts at line {started.line + 1}, column {started.column + 1}"
         hint = "check the indentation and quoting near this line"
-        if "found character '\\t'" in problem or "\t" in problem:
+        if "'\\t'" in problem or "\t" in problem:
             hint = "indent with spaces, not tabs"
-        raise YamlError(
+        return YamlError(
             _problem(
                 file,
                 line,
@@ -253,12 +279,12 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
                 f"malformed YAML: {problem}{context}",
                 hint,
             )
-        ) from None
+        )
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a text position
         position = int(exc.position)
         line = text.count("\n", 0, position) + 1
         column = position - (text.rfind("\n", 0, position) + 1) + 1
-        raise YamlError(
+        return YamlError(
             _problem(
                 file,
                 line,
@@ -267,7 +293,13 @@ def parse(file: Path, text: str) -> tuple[AnyNode, list[Problem]]:
                 f"malformed YAML: character U+{int(exc.character):04X} is not allowed ({exc.reason})",
                 "remove it; it is often pasted in by accident",
             )
-        ) from None
+        )
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error above carries a place
+        return YamlError(_problem(file, 1, 1, "yaml-syntax", f"malformed YAML: {exc}", "see the data format"))
+    # The event stream parses but our reader refused it: _build raised a YamlError of its own
+    # with the C parser, which the pure-Python one would raise too; reaching here means the two
+    # parsers disagree on a valid file.
+    return YamlError(_problem(file, 1, 1, "yaml-syntax", "malformed YAML", "check the file's syntax"))
 
 
 @dataclass
@@ -349,10 +381,9 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
             raise refuse(event, "yaml-anchor", f"anchors (&{event.anchor}) are not allowed", _WRITE_OUT)
         if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
-            implicit_plain = isinstance(event, yaml.ScalarEvent) and event.tag == "!"
-            if not implicit_plain:
-                written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-                raise refuse(event, "yaml-tag", f"tags ({written}) are not allowed", "remove the tag")
+            # Only a tag written in the file is ever set here (`!foo`, `!!str`, even a bare `!`).
+            written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise refuse(event, "yaml-tag", f"tags ({written}) are not allowed", "remove the tag")
         if isinstance(event, yaml.ScalarEvent):
             line, column = at(event)
             plain = not event.style  # libyaml says "", the pure-Python parser None
