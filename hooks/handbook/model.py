@@ -18,7 +18,6 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
-    PrivateAttr,
     Strict,
     ValidationInfo,
     WithJsonSchema,
@@ -172,10 +171,11 @@ class Record(BaseModel):
         arbitrary_types_allowed=True,
         json_schema_extra={"patternProperties": {"^x-": {}}},
     )
-    # The node the record was read from, for pointing problems at lines (see handbook.source_map).
-    _node: Any = PrivateAttr(default=None)
-    # The record's field path in its file, e.g. ("people", 3), for messages.
-    _path: tuple[str | int, ...] = PrivateAttr(default=())
+    # The node the record was read from and its field path in the file (("people", 3)), set by
+    # handbook.structure.attach_nodes for pointing problems at lines. Plain attributes rather than
+    # pydantic private ones: those cost a setup per record, and a data folder has tens of thousands.
+    _node: ClassVar[Any] = None
+    _path: ClassVar[tuple[str | int, ...]] = ()
     # Whether rules point at the records inside this one through their own nodes (a tier, a person);
     # elsewhere they go through the enclosing record and a path, and nodes are not attached.
     located_children: ClassVar[bool] = False
@@ -185,9 +185,12 @@ class Record(BaseModel):
     def _editor_keys_and_typos(cls, data: Any, info: ValidationInfo) -> Any:
         if not isinstance(data, dict):
             return data
-        kept = {key: value for key, value in data.items() if not key.startswith("x-")}
         # __pydantic_fields__ is the plain dict behind model_fields, many times cheaper to reach.
-        unknown = [key for key in kept if key not in cls.__pydantic_fields__]
+        fields = cls.__pydantic_fields__
+        if all(key in fields for key in data):
+            return data  # the common case: nothing to drop
+        kept = {key: value for key, value in data.items() if not key.startswith("x-")}
+        unknown = [key for key in kept if key not in fields]
         if unknown and info.context is not None:
             # Reported here, where the record's fields are known, so "did you mean" can prefer
             # a field the mapping still lacks; the caller maps the dict back to its node.

@@ -200,8 +200,8 @@ def _unknown_key_problems(
 def attach_nodes(record: BaseModel, node: AnyNode, path: tuple[LocPart, ...] = ()) -> None:
     """Give every record in the tree its node and field path, so rules can point at lines."""
     if isinstance(record, Record):
-        record._node = node
-        record._path = path
+        object.__setattr__(record, "_node", node)  # records are frozen; these are not fields
+        object.__setattr__(record, "_path", path)
         if not record.located_children:
             return
     if not isinstance(node, Map):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import yaml
 
@@ -313,7 +313,22 @@ class _Open:
     pending_key: Scalar | None = None
 
 
-def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> AnyNode:
+_SCALAR: Final = yaml.ScalarEvent
+_MAPPING_START: Final = yaml.MappingStartEvent
+_SEQUENCE_START: Final = yaml.SequenceStartEvent
+_MAPPING_END: Final = yaml.MappingEndEvent
+_SEQUENCE_END: Final = yaml.SequenceEndEvent
+
+
+def _refused_node(event: Any, refuse: Callable[..., YamlError]) -> YamlError:
+    if event.anchor is not None:
+        return refuse(event, "yaml-anchor", f"anchors (&{event.anchor}) are not allowed", _WRITE_OUT)
+    # Only a tag written in the file is ever set (`!foo`, `!!str`, even a bare `!`).
+    written = str(event.tag).replace("tag:yaml.org,2002:", "!!", 1)
+    return refuse(event, "yaml-tag", f"tags ({written}) are not allowed", "remove the tag")
+
+
+def _build(file: Path, events: Iterator[Any], found: list[Problem]) -> AnyNode:
     stack: list[_Open] = []
     root: AnyNode | None = None
     documents = 0
@@ -365,8 +380,47 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
             entries[key.value] = (key, value)
         return Map(file, line, column, entries)
 
+    # Dispatch on the exact event class: this loop runs once per scalar of every data file, so
+    # it is kept to the few steps each event needs (the common case first).
     for event in events:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)
+        if kind is _SCALAR:
+            if event.anchor is not None or event.tag is not None:
+                raise _refused_node(event, refuse)
+            mark = event.start_mark
+            style = event.style
+            plain = not style  # libyaml says "", the pure-Python parser None
+            value = event.value
+            scalar = Scalar(
+                file,
+                mark.line + 1,
+                mark.column + 1,
+                value,
+                plain,
+                style == "|" or style == ">",
+                reading_of(value) if plain else None,
+            )
+            if stack and not stack[-1].is_map:
+                stack[-1].items.append(scalar)
+            else:
+                attach(scalar, event)
+        elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+            if event.anchor is not None or event.tag is not None:
+                raise _refused_node(event, refuse)
+            if len(stack) >= MAX_DEPTH:
+                raise refuse(
+                    event,
+                    "yaml-too-deep",
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "the data format never nests that deep; check the indentation",
+                )
+            stack.append(_Open(event, is_map=kind is _MAPPING_START))
+        elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+            container = stack.pop()
+            attach(close(container), container.start)
+        elif kind is yaml.AliasEvent:
+            raise refuse(event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed", _WRITE_OUT)
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise refuse(
@@ -375,40 +429,6 @@ def _build(file: Path, events: Iterator[yaml.Event], found: list[Problem]) -> An
                     "the file holds more than one YAML document",
                     "keep one document per file; remove the '---' line",
                 )
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            raise refuse(event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed", _WRITE_OUT)
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise refuse(event, "yaml-anchor", f"anchors (&{event.anchor}) are not allowed", _WRITE_OUT)
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
-            # Only a tag written in the file is ever set here (`!foo`, `!!str`, even a bare `!`).
-            written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise refuse(event, "yaml-tag", f"tags ({written}) are not allowed", "remove the tag")
-        if isinstance(event, yaml.ScalarEvent):
-            line, column = at(event)
-            plain = not event.style  # libyaml says "", the pure-Python parser None
-            scalar = Scalar(
-                file,
-                line,
-                column,
-                event.value,
-                plain,
-                block=event.style in ("|", ">"),
-                reading=reading_of(event.value) if plain else None,
-            )
-            attach(scalar, event)
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if len(stack) >= MAX_DEPTH:
-                raise refuse(
-                    event,
-                    "yaml-too-deep",
-                    f"nesting deeper than {MAX_DEPTH} levels",
-                    "the data format never nests that deep; check the indentation",
-                )
-            stack.append(_Open(event, is_map=isinstance(event, yaml.MappingStartEvent)))
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            container = stack.pop()
-            attach(close(container), container.start)
     if root is None:
         raise YamlError(_problem(file, 1, 1, "empty-file", "the file is empty", "see the data format"))
     return root
