@@ -68,6 +68,19 @@ def time_phases(data_dir: pathlib.Path, runs: int) -> list[tuple[str, list[float
     return [("load", load_times), ("validate", validate_times)]
 
 
+def speed_probe() -> float:
+    """Seconds for a fixed pure-Python loop: this machine's speed at the time of the run.
+
+    Shared machines vary (here, the same loop took from 1.8 s to 3.2 s within minutes), so a
+    table is comparable to another only next to its probe.
+    """
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def report(
     services: int,
     seed: int,
@@ -76,6 +89,8 @@ def report(
     codes: list[int],
     peak_mb: float,
     phases: list[tuple[str, list[float]]],
+    probe: float,
+    probe_after: float,
 ) -> str:
     exit_codes = ", ".join(str(c) for c in sorted(set(codes)))
     lines = [
@@ -89,7 +104,11 @@ def report(
     lines += ["| phase (in process) | median s | min s |", "|---|---:|---:|"]
     lines += [f"| {name} | {statistics.median(t):.3f} | {min(t):.3f} |" for name, t in phases]
     lines.append("")
-    lines += [f"Data generated in {generate_seconds:.3f} s.", ""]
+    lines += [
+        f"Data generated in {generate_seconds:.3f} s. Speed probe (10M-step Python loop, lower is "
+        f"faster): {probe:.2f} s before, {probe_after:.2f} s after.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -104,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs and --services must be at least 1")
 
     with tempfile.TemporaryDirectory(prefix="handbook-bench-") as tmp:
+        probe = speed_probe()
         data_dir = pathlib.Path(tmp) / "data"
         start = time.perf_counter()
         generate(data_dir, args.services, seed=args.seed)
@@ -111,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         times, codes = time_check(data_dir, args.runs)
         peak_mb = _peak_child_mb()
         phases = time_phases(data_dir, args.runs)
+        probe_after = speed_probe()
 
-    text = report(args.services, args.seed, generate_seconds, times, codes, peak_mb, phases)
+    text = report(
+        args.services, args.seed, generate_seconds, times, codes, peak_mb, phases, probe, probe_after
+    )
     print(text, end="")
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
