@@ -1,0 +1,65 @@
+"""A real ``mkdocs build`` with the project's hooks: data errors fail it before anything is written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SOURCE_DATE_EPOCH, write_data
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _project(tmp_path: Path) -> Path:
+    """A copy of the project's MkDocs set-up around a data folder of the test's own."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("hooks/handbook_hooks.py", str(REPO / "hooks" / "handbook_hooks.py"))
+    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return tmp_path / "mkdocs.yml"
+
+
+def _build(config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
+        cwd=config.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    write_data(tmp_path / "data")
+    return _project(tmp_path)
+
+
+def test_build_on_valid_data_writes_the_site(config: Path) -> None:
+    done = _build(config)
+    assert done.returncode == 0, done.stderr
+    assert (config.parent / "site" / "index.html").is_file()
+    assert "plan-health warning(s)" in done.stderr
+
+
+def test_data_error_fails_the_build_and_keeps_the_last_site(config: Path) -> None:
+    assert _build(config).returncode == 0
+    index = config.parent / "site" / "index.html"
+    before = index.read_bytes()
+    stamp = index.stat().st_mtime_ns
+
+    payroll = config.parent / "data" / "services" / "payroll.yaml"
+    broken = payroll.read_text(encoding="utf-8").replace("rto: 1d", "rto: 4 hours")
+    payroll.write_text(broken, encoding="utf-8")
+    done = _build(config)
+
+    assert done.returncode != 0
+    assert "data/services/payroll.yaml:12:8: error: bia.rto: '4 hours' is not a duration" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert index.read_bytes() == before and index.stat().st_mtime_ns == stamp
