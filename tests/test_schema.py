@@ -11,7 +11,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from handbook.load import load_tree
-from handbook.reference import PAGE, render_problem_codes
 from handbook.schema import SCHEMAS, render
 from handbook.yamlsource import parse, to_json
 
@@ -41,12 +40,6 @@ def validator(name: str) -> Draft202012Validator:
 def test_committed_schema_is_current(name: str) -> None:
     committed = (SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8")
     assert committed == render(name), f"schemas/{name}.schema.json is stale: run `handbook schema`"
-
-
-def test_problem_code_page_is_current() -> None:
-    assert (REPO / PAGE).read_text(encoding="utf-8") == render_problem_codes(), (
-        "docs/reference/problems.md is stale: run `python -m handbook.reference`"
-    )
 
 
 def _example_files() -> list[tuple[Path, str]]:

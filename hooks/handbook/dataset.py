@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handbook.durations import Duration
-from handbook.model import Exercise, Handbook, Person, Risk, Scenario, Service, Site, Team, Tier, Vendor
+from handbook.model import (
+    Dependency,
+    Exercise,
+    Handbook,
+    Person,
+    Risk,
+    Scenario,
+    Service,
+    Site,
+    Team,
+    Tier,
+    Vendor,
+)
 
 
 def build_now(environ: Mapping[str, str] | None = None) -> dt.datetime:
@@ -102,6 +114,19 @@ class Dataset:
             for service_id in exercise.services:
                 index.setdefault(service_id, []).append(exercise)
         return index
+
+    @functools.cached_property
+    def _dependants(self) -> dict[str, list[tuple[Service, Dependency]]]:
+        index: dict[str, list[tuple[Service, Dependency]]] = {}
+        for other in sorted(self.services.values(), key=lambda s: (s.name.lower(), s.id)):
+            for dep in other.depends_on:
+                if dep.service is not None:
+                    index.setdefault(dep.service, []).append((other, dep))
+        return index
+
+    def dependants(self, service_id: str) -> list[tuple[Service, Dependency]]:
+        """Services depending on this one, by name, each with its dependency entry."""
+        return list(self._dependants.get(service_id, ()))
 
     def exercises_of(self, service_id: str) -> list[Exercise]:
         """Exercises naming the service, newest first."""

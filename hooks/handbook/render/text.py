@@ -1,0 +1,92 @@
+"""Data text to page text, safely: plain-text fields are shown exactly as written, markdown fields are
+rendered with raw HTML off and sanitised, and nothing from the data can become active HTML,
+a Markdown construct or a template."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+# Characters that mean something to HTML or to Markdown (Python-Markdown's escapable characters,
+# table pipes, and the ones that start lists, headings, links and emphasis), written as numeric
+# character references so they show as themselves wherever the text lands: in a table cell,
+# a heading, a link text or an attribute.
+_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>&\"':~=^$%@")
+_TRANSLATION: Final = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+
+ALLOWED_TAGS: Final = frozenset(
+    {
+        "p", "br", "hr", "em", "strong", "code", "pre", "kbd", "blockquote", "ul", "ol", "li",
+        "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
+        "del", "sup", "sub", "abbr",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: Final = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES: Final = frozenset({"http", "https", "mailto", "tel"})
+
+
+def plain(text: object) -> Markup:
+    """Plain text, shown exactly as written: every character HTML or Markdown would read becomes
+    a character reference, and line breaks become spaces (plain fields are one line on the page)."""
+    return Markup(" ".join(str(text).splitlines()).translate(_TRANSLATION))
+
+
+class _NoRawHtml(markdown.Extension):
+    """Raw HTML in a markdown field is shown as text: its block and inline readers are removed."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+_CONVERTER: markdown.Markdown | None = None
+
+
+def _converter() -> markdown.Markdown:
+    # Making a converter costs far more than converting a field; one is reused, reset between
+    # fields so nothing (abbreviations, references) carries from one field to the next.
+    global _CONVERTER
+    if _CONVERTER is None:
+        _CONVERTER = markdown.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists", "def_list", "abbr", _NoRawHtml()],
+            output_format="html",
+        )
+    return _CONVERTER.reset()
+
+
+_HEADING = re.compile(r"<(/?)h([12])\b")
+
+
+def markdown_html(text: str | None) -> Markup:
+    """A markdown field as sanitised HTML: no raw HTML, no scripts or event attributes, links only
+    to http, https, mailto, tel or relative addresses. Headings are demoted below the page's own."""
+    if not text:
+        return Markup("")
+    html = _converter().convert(text)
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", html)
+    cleaned = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return Markup(cleaned)
+
+
+def block(html: Markup, css_class: str = "hb-md") -> Markup:
+    """Rendered markdown as a raw HTML block that the page's own Markdown pass leaves alone."""
+    if not html:
+        return Markup("")
+    # The empty line after the block ends it for Markdown, whatever the template puts next.
+    return Markup(f'<div class="{css_class}">\n{html}\n</div>\n')
+
+
+def tel(number: str) -> str:
+    """A tel: address for a phone number as people write it: "+44 20 7946 0001" -> "+442079460001"."""
+    return "tel:" + re.sub(r"[^0-9+]", "", number)
