@@ -173,13 +173,11 @@ def test_tables_and_html_blocks_stand_apart_from_text(tmp_path: Path) -> None:
           - audience: All staff
             channel: Email
             message: Pay is *late*.
-        review:
-          last_reviewed: 2026-06-01
-        """
+        """  # no review: a warning, so the page's and plan health's warning rows are there too
     root = write_data(tmp_path / "data", {"services/payroll.yaml": service})
     result = run_check(root, NOW)
     assert [p.format() for p in result.errors] == []
-    assert result.dataset is not None
+    assert result.dataset is not None and result.warnings
     for page in render_pages(result.dataset, result.problems, BUILD):
         assert _blocks_are_separated(page.content) == [], page.path
 
@@ -407,6 +405,16 @@ def test_markdown_html_demotes_headings_below_the_page_headings() -> None:
     tags = [tag for tag, _ in _parse(str(markdown_html("# One\n\n## Two\n\n### Three"))).elements]
     assert "h1" not in tags and "h2" not in tags
     assert tags[:2] == ["h3", "h4"]
+
+
+def test_markdown_html_fields_share_no_definitions() -> None:
+    # Abbreviations and link references belong to the field that defines them, never to the next.
+    first = str(
+        markdown_html("*[RTO]: Recovery time objective\n\nThe RTO, see [plan][1].\n\n[1]: https://a.example/")
+    )
+    assert "<abbr" in first and 'href="https://a.example/"' in first
+    second = str(markdown_html("The RTO, see [plan][1]."))
+    assert "<abbr" not in second and "<a" not in second and "[plan][1]" in second
 
 
 def test_markdown_html_of_nothing_is_empty() -> None:

@@ -51,6 +51,7 @@ def services_index(data: Dataset, warnings: dict[Path, list[Problem]]) -> str:
                     "owner": _owner_name(data, service.owner),
                     "status": estimate_status(data, service.id),
                     "last_exercise": _last_exercise(data, service.id),
+                    "estimate": data.facts[service.id].estimate,
                     "warnings": len(found),
                 }
             )
@@ -90,9 +91,7 @@ def home(data: Dataset, warnings: list[Problem], build: BuildInfo) -> str:
         health=[{"code": BY_CODE[c], "count": n} for c, n in sorted(by_code.items())],
         warnings=len(warnings),
         stale=service_rows(files_with("review-stale"), lambda sid: _review_text(data, sid)),
-        untested=service_rows(
-            files_with("not-exercised"), lambda sid: f"last exercised {_last_exercise(data, sid)}"
-        ),
+        untested=service_rows(files_with("not-exercised"), lambda sid: _exercised_text(data, sid)),
         gaps=service_rows(missed, lambda sid: _gap_text(data, sid)),
         links={
             "services": paths.link(page, paths.SERVICES),
@@ -114,6 +113,11 @@ def home(data: Dataset, warnings: list[Problem], build: BuildInfo) -> str:
             "exercises": len(data.exercises),
         },
     )
+
+
+def _exercised_text(data: Dataset, service_id: str) -> str:
+    last = _last_exercise(data, service_id)
+    return "never exercised" if last == "never" else f"last exercised {last}"
 
 
 def _review_text(data: Dataset, service_id: str) -> str:
