@@ -90,3 +90,13 @@ def test_a_service_page_prints_on_a4_without_cutting_anything(site: Path, browse
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     page.close()
+
+
+def test_commands_in_steps_are_copyable_code_blocks(site: Path, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto((site / "services" / "payroll.html").as_uri())
+    block = page.locator(".hb-md pre > code").first
+    assert "payfile.py" in block.inner_text()
+    # Material adds its copy button to every code block once the page's script has run.
+    page.wait_for_selector(".hb-md pre .md-clipboard", timeout=5000)
+    page.close()

@@ -253,6 +253,39 @@ def test_every_relative_link_and_anchor_resolves(example: Site) -> None:
     assert not broken, "\n".join(map(str, broken))
 
 
+def _content_links(page: Path, root: Path) -> set[str]:
+    """Pages the content area of *page* links to (site-relative paths, fragments dropped)."""
+    found = set()
+    for node in parse(page).find("a"):
+        href = node.attrs.get("href")
+        if not href or _is_external(href) or href.startswith("#"):
+            continue
+        target = (page.parent / unquote(urlsplit(href).path)).resolve()
+        if target.is_file() and target.is_relative_to(root.resolve()):
+            found.add(target.relative_to(root.resolve()).as_posix())
+    return found
+
+
+def test_every_record_is_within_two_clicks_of_the_home_page(example: Site) -> None:
+    first = _content_links(example.root / "index.html", example.root)
+    second = set().union(
+        *(_content_links(example.root / page, example.root) for page in first if page.endswith(".html"))
+    )
+    reachable = first | second
+    data = example.data
+    expected = (
+        {f"services/{sid}.html" for sid in data.services}
+        | {f"sites/{sid}.html" for sid in data.sites}
+        | {f"vendors/{vid}.html" for vid in data.vendors}
+        | {f"scenarios/{sid}.html" for sid in data.scenarios}
+        | {f"exercises/{eid}.html" for eid in data.exercises}
+        | {"risks.html"}  # every risk is a section of the register, with its own anchor
+    )
+    assert expected - reachable == set()
+    risks_page = (example.root / "risks.html").read_text(encoding="utf-8")
+    assert all(f'id="{risk.id}"' in risks_page for risk in data.risks)
+
+
 def test_local_scripts_and_stylesheets_exist(example: Site) -> None:
     missing = []
     for page in _offline_pages(example):
