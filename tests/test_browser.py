@@ -98,5 +98,7 @@ def test_commands_in_steps_are_copyable_code_blocks(site: Path, browser: Browser
     block = page.locator(".hb-md pre > code").first
     assert "payfile.py" in block.inner_text()
     # Material adds its copy button to every code block once the page's script has run.
-    page.wait_for_selector(".hb-md pre .md-clipboard", state="attached", timeout=5000)
+    button = page.locator('.hb-md pre button[data-md-type="copy"]').first
+    button.wait_for(state="attached", timeout=5000)
+    assert button.get_attribute("title") == "Copy to clipboard"
     page.close()
