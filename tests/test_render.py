@@ -38,6 +38,9 @@ BUILD = BuildInfo(NOW, "0123456789abcdef0123", False)
 
 # Every character plain() promises to neutralise: HTML's and Markdown's specials.
 SPECIALS = "\\`*_{}[]()#+-.!|<>&\"':~=^$%@"
+# The characters plain() always writes as references; the others are harmless within a line and
+# escaped only where a line starts with them (the behaviour tests below hold for all SPECIALS).
+ESCAPED = "\\`*_{}[]<>&|\"'"
 
 
 # --- golden files ------------------------------------------------------------------------------
@@ -210,11 +213,28 @@ def _shown(source: str) -> tuple[str, list[str]]:
 
 
 def test_plain_turns_every_special_into_a_character_reference() -> None:
-    for char in SPECIALS:
+    for char in ESCAPED:
         assert str(plain(char)) == f"&#{ord(char)};", char
-    out = str(plain(SPECIALS + " plain words 123"))
-    assert not set(re.sub(r"&#\d+;", "", out)) & set(SPECIALS)
+        assert str(plain(f"a{char}b")) == f"a&#{ord(char)};b", char
+    out = str(plain(ESCAPED + " plain words 123"))
+    assert not set(re.sub(r"&#\d+;", "", out)) & set(ESCAPED)
     assert out.endswith(" plain words 123")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# x", "&#35; x"),
+        ("- x", "&#45; x"),
+        ("12. x", "12&#46; x"),
+        ("3) x", "3&#41; x"),
+        ("    code", "&#32;   code"),
+        ("!!! note", "&#33;!! note"),
+        ("a - b. c # d", "a - b. c # d"),
+    ],
+)
+def test_plain_escapes_line_start_markers_only_at_the_start(text: str, expected: str) -> None:
+    assert str(plain(text)) == expected
 
 
 def test_plain_makes_one_line() -> None:

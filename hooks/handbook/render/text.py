@@ -11,12 +11,16 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-# Characters that mean something to HTML or to Markdown (Python-Markdown's escapable characters,
-# table pipes, and the ones that start lists, headings, links and emphasis), written as numeric
-# character references so they show as themselves wherever the text lands: in a table cell,
-# a heading, a link text or an attribute.
-_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|<>&\"':~=^$%@")
+# Characters that mean something to HTML or to Markdown anywhere in a line (emphasis, code, links,
+# attribute lists, table cells, tags, entities, escapes, attribute quotes), written as numeric
+# character references so they show as themselves wherever the text lands: in a table cell, a
+# heading, a link text or an attribute. Only these: every reference costs Markdown a pattern
+# match, and the site's pages hold thousands of data values.
+_SPECIAL: Final = frozenset("\\`*_{}[]<>&|\"'")
 _TRANSLATION: Final = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+# What only counts at the start of a line (headings, lists, quotes, rules, admonitions, setext
+# underlines, indented code): escaped when the text begins with it.
+_LINE_START: Final = re.compile(r"^(?:[ \t]|[#>+=:!~-]|[0-9]+(?=[.)]))")
 
 ALLOWED_TAGS: Final = frozenset(
     {
@@ -32,7 +36,15 @@ URL_SCHEMES: Final = frozenset({"http", "https", "mailto", "tel"})
 def plain(text: object) -> Markup:
     """Plain text, shown exactly as written: every character HTML or Markdown would read becomes
     a character reference, and line breaks become spaces (plain fields are one line on the page)."""
-    return Markup(" ".join(str(text).splitlines()).translate(_TRANSLATION))
+    line = " ".join(str(text).splitlines()).translate(_TRANSLATION)
+    match = _LINE_START.match(line)
+    if match:
+        if match.group().isdigit():  # "1. not a list": the full stop is what makes the list
+            end = match.end()
+            line = line[:end] + f"&#{ord(line[end])};" + line[end + 1 :]
+        else:
+            line = f"&#{ord(line[0])};" + line[1:]
+    return Markup(line)
 
 
 class _NoRawHtml(markdown.Extension):
