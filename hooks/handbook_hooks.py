@@ -44,6 +44,26 @@ class _Build:
 
 
 _build: _Build | None = None
+# Set by on_startup: `mkdocs serve` rebuilds on every save, and skips what only a published copy
+# needs (today the search index) unless HANDBOOK_SERVE_SEARCH=true asks for it.
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def _skip_search_when_serving(config: MkDocsConfig) -> None:
+    if not _serving or os.environ.get("HANDBOOK_SERVE_SEARCH", "").lower() in ("1", "true", "yes"):
+        return
+    for name, plugin in config.plugins.items():
+        if name.endswith("search") and hasattr(plugin, "config") and "enabled" in plugin.config:
+            # Material's search plugin checks `enabled` at every page and at the end of a build.
+            plugin.config.enabled = False
+            log.info(
+                "handbook: serving: the search index is not rebuilt (HANDBOOK_SERVE_SEARCH=true to keep it)"
+            )
 
 
 def _data_dir(config: MkDocsConfig) -> Path:
@@ -72,6 +92,7 @@ def _git_commit(data_dir: Path) -> tuple[str | None, bool]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     _build = None  # nothing from an earlier build of `mkdocs serve` survives a failed one
+    _skip_search_when_serving(config)
     started = time.perf_counter()
     data_dir = _data_dir(config)
     result = run_check(data_dir)
