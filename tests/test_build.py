@@ -64,3 +64,37 @@ def test_data_error_fails_the_build_and_keeps_the_last_site(config: Path) -> Non
     assert "data/services/payroll.yaml:12:8: error: bia.rto: '4 hours' is not a duration" in done.stderr
     assert "Traceback" not in done.stderr
     assert index.read_bytes() == before and index.stat().st_mtime_ns == stamp
+
+
+def _hooks_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "handbook_hooks_under_test", REPO / "hooks" / "handbook_hooks.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("command", "env", "enabled"),
+    [("serve", None, False), ("serve", "true", True), ("build", None, True)],
+)
+def test_serve_skips_the_search_index_unless_asked(
+    config: Path, monkeypatch: pytest.MonkeyPatch, command: str, env: str | None, enabled: bool
+) -> None:
+    from mkdocs.config import load_config
+
+    if env is None:
+        monkeypatch.delenv("HANDBOOK_SERVE_SEARCH", raising=False)
+    else:
+        monkeypatch.setenv("HANDBOOK_SERVE_SEARCH", env)
+    hooks = _hooks_module()
+    hooks.on_startup(command=command, dirty=False)
+    mkdocs_config = load_config(config_file=str(config))
+    hooks._skip_search_when_serving(mkdocs_config)
+    search = mkdocs_config.plugins["material/search"]
+    assert search.config.enabled is enabled
