@@ -11,6 +11,7 @@ Each build starts from nothing: what a build needs is made in ``on_config``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import subprocess
@@ -24,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from handbook import serve
 from handbook.check import CheckResult, paused_cyclic_gc, run_check
 from handbook.dataset import Dataset
 from handbook.problems import Severity, count, format_text
@@ -41,21 +43,35 @@ class _Build:
     dataset: Dataset
     info: BuildInfo
     sources: dict[str, Path]  # generated page path -> the data file it shows
+    files_key: str = ""  # the set of pages of this build: links resolve against it
+
+
+@dataclass
+class _Converted:
+    """A generated page as MkDocs converted it, kept between the rebuilds of `mkdocs serve`."""
+
+    key: str  # hash of the page's Markdown and of the set of pages its links resolve against
+    html: str
+    toc: Any
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]]  # target source path -> {anchor: link}
 
 
 _build: _Build | None = None
-# Set by on_startup: `mkdocs serve` rebuilds on every save, and skips what only a published copy
-# needs (today the search index) unless HANDBOOK_SERVE_SEARCH=true asks for it.
-_serving = False
+# `mkdocs serve` rebuilds on every save. It skips what only a published copy needs (today the
+# search index) unless HANDBOOK_SERVE_SEARCH=true asks for it, and, since MkDocs converts every
+# page's Markdown again on every save (most of a rebuild), it reuses the HTML of a generated page
+# whose Markdown, and the set of pages its links resolve against, did not change: converting
+# would give the same HTML. That state lives in handbook.serve, because MkDocs imports this file
+# anew for every rebuild.
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
+    serve.start(command)
 
 
 def _skip_search_when_serving(config: MkDocsConfig) -> None:
-    if not _serving or os.environ.get("HANDBOOK_SERVE_SEARCH", "").lower() in ("1", "true", "yes"):
+    if not serve.serving or os.environ.get("HANDBOOK_SERVE_SEARCH", "").lower() in ("1", "true", "yes"):
         return
     for name, plugin in config.plugins.items():
         if name.endswith("search") and hasattr(plugin, "config") and "enabled" in plugin.config:
@@ -119,6 +135,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     with paused_cyclic_gc():
         pages: list[GeneratedPage] = render_pages(_build.dataset, _build.result.problems, _build.info)
     docs_dir = Path(config.docs_dir)
+    names = sorted([f.src_uri for f in files] + [p.path for p in pages])
+    _build.files_key = hashlib.sha256("\n".join(names).encode()).hexdigest()
     for page in pages:
         if files.get_file_from_path(page.path) is not None:
             raise PluginError(f"docs/{page.path} would hide the generated page of the same name; rename it")
@@ -130,6 +148,37 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(file)
     log.info("handbook: generated %d pages in %.2f s", len(pages), time.perf_counter() - started)
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not serve.serving or page.file.generated_by is None or _build is None:
+        return markdown
+    key = hashlib.sha256((_build.files_key + "\0" + markdown).encode()).hexdigest()
+    entry: _Converted | None = serve.converted.get(page.file.src_uri)
+    page.handbook_key = key  # type: ignore[attr-defined]  # read back in on_page_content
+    if entry is not None and entry.key == key:
+        page.handbook_converted = entry  # type: ignore[attr-defined]
+        # Only the title heading is converted: MkDocs takes the page title from it.
+        return next((line for line in markdown.splitlines() if line.startswith("# ")), "")
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    entry: _Converted | None = getattr(page, "handbook_converted", None)
+    if entry is not None:
+        page.toc = entry.toc
+        page.present_anchor_ids = entry.anchors
+        page.links_to_anchors = {
+            target: links
+            for uri, links in entry.links_to_anchors.items()
+            if (target := files.get_file_from_path(uri)) is not None
+        }
+        return entry.html
+    key: str | None = getattr(page, "handbook_key", None)
+    if key is not None:
+        links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
+        serve.converted[page.file.src_uri] = _Converted(key, html, page.toc, page.present_anchor_ids, links)
+    return html
 
 
 def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:

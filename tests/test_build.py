@@ -92,9 +92,55 @@ def test_serve_skips_the_search_index_unless_asked(
         monkeypatch.delenv("HANDBOOK_SERVE_SEARCH", raising=False)
     else:
         monkeypatch.setenv("HANDBOOK_SERVE_SEARCH", env)
+    from handbook import serve
+
     hooks = _hooks_module()
-    hooks.on_startup(command=command, dirty=False)
-    mkdocs_config = load_config(config_file=str(config))
-    hooks._skip_search_when_serving(mkdocs_config)
+    try:
+        hooks.on_startup(command=command, dirty=False)
+        mkdocs_config = load_config(config_file=str(config))
+        hooks._skip_search_when_serving(mkdocs_config)
+    finally:
+        serve.start("build")  # leave no serving flag to later tests of this process
     search = mkdocs_config.plugins["material/search"]
     assert search.config.enabled is enabled
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_serve_rebuild_reuses_unchanged_pages_and_equals_a_fresh_build(
+    config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from handbook import serve
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.delenv("HANDBOOK_SERVE_SEARCH", raising=False)
+    payroll = config.parent / "data" / "services" / "payroll.yaml"
+    try:
+        serve.start("serve")
+        build(load_config(config_file=str(config), site_dir=str(tmp_path / "first")))
+        kept = dict(serve.converted)
+        assert "glossary.md" in kept and "services/payroll.md" in kept
+
+        # An editor renames payroll and saves: `mkdocs serve` loads the configuration and builds again.
+        payroll.write_text(
+            payroll.read_text(encoding="utf-8").replace("name: Payroll", "name: Pay run"), "utf-8"
+        )
+        build(load_config(config_file=str(config), site_dir=str(tmp_path / "rebuilt")))
+        assert serve.converted["glossary.md"] is kept["glossary.md"]  # reused: it names no service
+        assert serve.converted["services/payroll.md"] is not kept["services/payroll.md"]  # converted anew
+
+        serve.start("serve")  # a new `mkdocs serve`: nothing kept
+        build(load_config(config_file=str(config), site_dir=str(tmp_path / "fresh")))
+    finally:
+        serve.start("build")
+
+    rebuilt, fresh = _site_files(tmp_path / "rebuilt"), _site_files(tmp_path / "fresh")
+    assert rebuilt.keys() == fresh.keys()
+    assert [name for name in rebuilt if rebuilt[name] != fresh[name]] == []
+    assert b"Pay run" in rebuilt["services/payroll.html"]
