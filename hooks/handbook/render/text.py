@@ -4,6 +4,7 @@ a Markdown construct or a template."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -73,9 +74,13 @@ def _converter() -> markdown.Markdown:
 _HEADING = re.compile(r"<(/?)h([12])\b")
 
 
+@functools.lru_cache(maxsize=65536)
 def markdown_html(text: str | None) -> Markup:
     """A markdown field as sanitised HTML: no raw HTML, no scripts or event attributes, links only
-    to http, https, mailto, tel or relative addresses. Headings are demoted below the page's own."""
+    to http, https, mailto, tel or relative addresses. Headings are demoted below the page's own.
+
+    A pure function of the text, so it is memoised: `mkdocs serve` renders every page on every
+    save, and the steps of the services that did not change need not be converted again."""
     if not text:
         return Markup("")
     html = _converter().convert(text)
