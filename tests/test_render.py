@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import string
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -459,3 +460,33 @@ def test_markdown_html_of_nothing_is_empty() -> None:
 )
 def test_tel_keeps_only_digits_and_plus(number: str, address: str) -> None:
     assert tel(number) == address
+
+
+def _converted_in_full(text: str) -> str:
+    from handbook.render import text as module
+
+    html = module._converter().convert(text)
+    html = module._HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", html)
+    return module.nh3.clean(
+        html,
+        tags=set(module.ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in module.ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(module.URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=string.printable + "éß€—·", max_size=60))
+@example("Check the status page, then call the service desk.")
+@example("1. first")
+@example("    indented code")
+@example("--- rule")
+@example("Ends with two spaces  ")
+def test_plain_sentence_shortcut_gives_what_conversion_gives(text: str) -> None:
+    # markdown_html skips Markdown for one-line plain sentences; the result must be identical.
+    from handbook.render.text import markdown_html
+
+    markdown_html.cache_clear()
+    assert str(markdown_html(text)) == (_converted_in_full(text) if text else "")
