@@ -74,9 +74,9 @@ def contact(data: Dataset, party_id: str | None, from_page: str) -> Contact | No
         return None
     person = data.people.get(party_id)
     if person is not None:
-        phones = [Phone("phone", person.phone, Markup(tel(person.phone)))] if person.phone else []
+        phones = [Phone("phone", person.phone, tel(person.phone))] if person.phone else []
         if person.mobile:
-            phones.append(Phone("mobile", person.mobile, Markup(tel(person.mobile))))
+            phones.append(Phone("mobile", person.mobile, tel(person.mobile)))
         return Contact(
             person.id,
             person.name,
@@ -87,7 +87,7 @@ def contact(data: Dataset, party_id: str | None, from_page: str) -> Contact | No
             person.role,
         )
     team = data.teams[party_id]
-    phones = [Phone("on-call", team.phone, Markup(tel(team.phone)))] if team.phone else []
+    phones = [Phone("on-call", team.phone, tel(team.phone))] if team.phone else []
     return Contact(
         team.id,
         team.name,

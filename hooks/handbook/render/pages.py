@@ -8,8 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
 from handbook.codes import BY_CODE, CODES
 from handbook.dataset import Dataset
 from handbook.problems import Problem, Severity
@@ -17,7 +15,7 @@ from handbook.render import paths, places, registers
 from handbook.render.common import BuildInfo, GeneratedPage, contact, estimate_status, source_path
 from handbook.render.environment import render
 from handbook.render.service_page import service_page
-from handbook.render.text import tel
+from handbook.render.text import tel_link
 
 
 def _owner_name(data: Dataset, party: str) -> str:
@@ -181,14 +179,10 @@ def contacts(data: Dataset) -> str:
     for person in sorted(data.people.values(), key=lambda p: p.name.lower()):
         people.append({"c": contact(data, person.id, page), "deputy": contact(data, person.deputy, page)})
     vendors = [
-        {"vendor": v, "link": paths.link(page, paths.vendor(v.id)), "tel": contact_tel(v.support_phone)}
+        {"vendor": v, "link": paths.link(page, paths.vendor(v.id)), "tel": tel_link(v.support_phone)}
         for v in sorted(data.vendors.values(), key=lambda v: v.name.lower())
     ]
     return render("contacts.md.j2", teams=teams, people=people, vendors=vendors)
-
-
-def contact_tel(number: str | None) -> Markup | None:
-    return Markup(tel(number)) if number else None
 
 
 def render_pages(data: Dataset, problems: list[Problem], build: BuildInfo) -> list[GeneratedPage]:

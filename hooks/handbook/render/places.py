@@ -16,7 +16,7 @@ from handbook.problems import Problem
 from handbook.render import paths
 from handbook.render.common import Contact, GeneratedPage, Status, contact, source_path
 from handbook.render.environment import render
-from handbook.render.text import block, markdown_html, tel
+from handbook.render.text import block, markdown_html, tel_link
 
 # --- shared pieces -------------------------------------------------------------------------------
 
@@ -287,10 +287,6 @@ class VendorRow:
     services: int  # services naming the vendor in depends_on
 
 
-def _phone(number: str | None) -> Markup | None:
-    return Markup(tel(number)) if number else None
-
-
 def _sorted_vendors(data: Dataset) -> list[Vendor]:
     return sorted(data.vendors.values(), key=lambda v: (v.name.lower(), v.id))
 
@@ -303,7 +299,7 @@ def vendors_index(data: Dataset, mentions: Mentions) -> str:
             paths.link(page, paths.vendor(vendor.id)),
             vendor.provides,
             vendor.support_phone,
-            _phone(vendor.support_phone),
+            tel_link(vendor.support_phone),
             vendor.support_hours,
             vendor.recovery_time,
             len(mentions.depends.get(("vendor", vendor.id), ())),
@@ -339,7 +335,7 @@ def vendor_page(data: Dataset, mentions: Mentions, vendor: Vendor) -> str:
     return render(
         "vendor.md.j2",
         vendor=vendor,
-        tel=_phone(vendor.support_phone),
+        tel=tel_link(vendor.support_phone),
         dependants=dependants,
         tightest=tightest,
         assets=_assets(data, mentions, place, page),

@@ -15,7 +15,7 @@ from handbook.problems import Problem
 from handbook.render import paths
 from handbook.render.common import Contact, Status, contact, estimate_status, level_name, source_path
 from handbook.render.environment import render
-from handbook.render.text import block, markdown_html, tel
+from handbook.render.text import block, markdown_html, tel_link
 from handbook.rules.graph import hard_dependencies
 
 
@@ -99,7 +99,7 @@ def _vendor(vendor: Any, page: str, note: str | None = None, degraded: bool = Fa
         "name": vendor.name,
         "link": paths.link(page, paths.vendor(vendor.id)),
         "phone": vendor.support_phone,
-        "tel": Markup(tel(vendor.support_phone)) if vendor.support_phone else None,
+        "tel": tel_link(vendor.support_phone),
         "email": vendor.support_email,
         "hours": vendor.support_hours,
         "recovery_time": vendor.recovery_time,

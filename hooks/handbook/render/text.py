@@ -114,6 +114,12 @@ def block(html: Markup, css_class: str = "hb-md") -> Markup:
     return Markup(f'<div class="{css_class}">\n{html}\n</div>\n')
 
 
-def tel(number: str) -> str:
-    """A tel: address for a phone number as people write it: "+44 20 7946 0001" -> "+442079460001"."""
-    return "tel:" + re.sub(r"[^0-9+]", "", number)
+def tel(number: str) -> Markup:
+    """A tel: address for a phone number as people write it: "+44 20 7946 0001" -> "+442079460001".
+    Only digits and + remain, so the address is safe to print as it is."""
+    return Markup("tel:" + re.sub(r"[^0-9+]", "", number))
+
+
+def tel_link(number: str | None) -> Markup | None:
+    """The tel: address of an optional phone number."""
+    return tel(number) if number else None
