@@ -12,6 +12,7 @@ from pathlib import Path
 
 from handbook.durations import Duration
 from handbook.model import (
+    Backup,
     Dependency,
     Exercise,
     Handbook,
@@ -102,6 +103,18 @@ class Dataset:
                 if key not in last or run.finished_at > last[key]:
                     last[key] = run.finished_at
         return last
+
+    def older_than(self, day: dt.date, interval: Duration) -> bool:
+        """Whether *day* lies more than *interval* before today, in whole days: the interval's last
+        day still counts (reviewed exactly review_interval ago is not stale)."""
+        return (self.today - day).days * 24 * 60 > interval.minutes
+
+    def backup_within_frequency(self, service_id: str, backup: Backup) -> bool | None:
+        """Whether the backup last succeeded within its frequency; None with no success on record."""
+        last = self.last_success(service_id, backup.name)
+        if last is None:
+            return None
+        return (self.now - last).total_seconds() <= backup.frequency.minutes * 60
 
     def last_success(self, service_id: str, backup: str) -> dt.datetime | None:
         """The latest successful run of a backup in the evidence, up to now."""

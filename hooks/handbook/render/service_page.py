@@ -116,7 +116,7 @@ def _backups(data: Dataset, service: Service) -> list[dict[str, Any]]:
             evidence = "no evidence"
         elif last is None:
             evidence = "no successful run on record"
-        elif (data.now - last).total_seconds() <= backup.frequency.minutes * 60:
+        elif data.backup_within_frequency(service.id, backup):
             evidence = "within frequency"
         else:
             evidence = "overdue"
@@ -158,7 +158,7 @@ def _review(data: Dataset, service: Service) -> dict[str, Any]:
     if service.review is None:
         return {"text": "never reviewed", "stale": True, "by": None}
     days = (data.today - service.review.last_reviewed).days
-    stale = days * 24 * 60 > data.handbook.review_interval.minutes
+    stale = data.older_than(service.review.last_reviewed, data.handbook.review_interval)
     return {"text": f"last reviewed {service.review.last_reviewed} ({days} days ago)", "stale": stale,
             "by": service.review.reviewed_by}  # fmt: skip
 

@@ -3,21 +3,14 @@ stop a build; ``handbook check --strict`` fails on them."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from handbook.dataset import Dataset
-from handbook.durations import Duration
 from handbook.model import Service
 from handbook.problems import Problem, Severity
 from handbook.structure import problem_at
 
 WARNING = Severity.WARNING
-
-
-def _older_than(day: dt.date, today: dt.date, interval: Duration) -> bool:
-    """Whole days: the interval's last day still counts."""
-    return (today - day).days * 24 * 60 > interval.minutes
 
 
 def service_health(data: Dataset, service: Service) -> Iterator[Problem]:
@@ -146,7 +139,7 @@ def _backups(data: Dataset, s: Service) -> Iterator[Problem]:
                 f"backup '{backup.name}' has no successful run in evidence/backups.csv",
                 "check the backup job and the evidence export",
             )
-        elif (data.now - last).total_seconds() > backup.frequency.minutes * 60:
+        elif not data.backup_within_frequency(s.id, backup):
             yield problem_at(
                 s,
                 ("backups", i, "name"),
@@ -179,7 +172,7 @@ def _plan(data: Dataset, s: Service) -> Iterator[Problem]:
             "the plan has never been reviewed",
             "review it with the owner and add review.last_reviewed",
         )
-    elif _older_than(s.review.last_reviewed, data.today, hb.review_interval):
+    elif data.older_than(s.review.last_reviewed, hb.review_interval):
         yield problem_at(
             s,
             ("review", "last_reviewed"),
@@ -192,7 +185,7 @@ def _plan(data: Dataset, s: Service) -> Iterator[Problem]:
     past = [e for e in data.exercises_of(s.id) if e.date <= data.today]
     critical = {t.tier for t in hb.tiers[:2]}
     tier = data.facts[s.id].tier.tier
-    if tier in critical and (not past or _older_than(past[0].date, data.today, hb.exercise_interval)):
+    if tier in critical and (not past or data.older_than(past[0].date, hb.exercise_interval)):
         when = f"was last exercised on {past[0].date}" if past else "has never been exercised"
         yield problem_at(
             s,
