@@ -1,7 +1,7 @@
 """Every problem code the checker can report, with its severity and what an editor does about it.
 
-Codes are stable: CI scripts and editors' notes refer to them. The editors' reference page
-(docs/reference/problems.md) is generated from this table.
+Codes are stable: CI scripts and editors' notes refer to them. The handbook's Problem codes page
+(editors/problems.md, see handbook.reference) is generated from this table at every build.
 """
 
 from __future__ import annotations
