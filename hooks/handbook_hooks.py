@@ -4,7 +4,11 @@
   with the same messages as ``handbook check`` and leaves the previous site in place.
 - ``on_files`` adds the generated pages in memory (never written into docs/).
 - ``on_page_context`` points the Edit button of a generated page at its YAML file.
-- ``on_post_build`` ends the log with the plan-health count; ``on_serve`` watches data/.
+- ``on_post_build`` makes the PDF and the offline bundle from the built site (``handbook.publish``)
+  and ends the log with the plan-health count; ``on_serve`` watches data/.
+
+``mkdocs build`` writes the site into a staging folder; only when the site, the PDF and the zip are
+all complete do they replace the previous ones, so a failed build leaves those exactly as they were.
 
 Each build starts from nothing: what a build needs is made in ``on_config``.
 """
@@ -12,8 +16,11 @@ Each build starts from nothing: what a build needs is made in ``on_config``.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
+import re
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,13 +29,16 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from handbook import serve
+from handbook import bundle, pdf, publish, serve
 from handbook.check import CheckResult, paused_cyclic_gc, run_check
 from handbook.dataset import Dataset
 from handbook.problems import Severity, count, format_text
+from handbook.publish import Edition, PageRef
 from handbook.render import paths
 from handbook.render.common import BuildInfo, GeneratedPage
 from handbook.render.pages import render_pages
@@ -44,8 +54,17 @@ class _Build:
     dataset: Dataset | None
     info: BuildInfo
     sources: dict[str, Path]  # generated page path -> the data file it shows
+    edition: Edition
     warnings: int = 0
     files_key: str = ""  # the set of pages of this build: links resolve against it
+    # Publishing (None when serving without outputs): the final site folder (MkDocs writes into a
+    # staging folder meanwhile), dist/, and which copies to make.
+    site_dir: Path | None = None
+    dist_dir: Path | None = None
+    make_pdf: bool = False
+    make_bundle: bool = False
+    nav_order: list[tuple[str, str | None]] | None = None  # (src_uri, top-level section) in nav order
+    pages: dict[str, PageRef] | None = None  # src_uri -> the built page
 
 
 @dataclass
@@ -121,14 +140,20 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             + format_text(result.errors, Path.cwd()).rstrip()
         )
     commit, dirty = _git_commit(data_dir)
+    handbook = result.dataset.handbook
+    info = BuildInfo(result.dataset.now, commit, dirty)
     _build = _Build(
         data_dir,
         result,
         result.dataset,
-        BuildInfo(result.dataset.now, commit, dirty),
+        info,
         {},
+        Edition(
+            handbook.organisation, handbook.title, handbook.classification, handbook.copy_warning_after, info
+        ),
         warnings=count(result.problems, Severity.WARNING),
     )
+    _plan_outputs(config, _build)
     log.info(
         "handbook: checked %s in %.2f s: %d services",
         data_dir,
@@ -136,6 +161,33 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         len(result.dataset.services),
     )
     return config
+
+
+def _plan_outputs(config: MkDocsConfig, build: _Build) -> None:
+    """Decide which copies this build makes, and stage the site unless serving."""
+    try:
+        build.make_pdf = publish.wanted(
+            config.extra.get("handbook_pdf"), serving=serve.serving, name="handbook_pdf"
+        )
+        build.make_bundle = publish.wanted(
+            config.extra.get("handbook_bundle"), serving=serve.serving, name="handbook_bundle"
+        )
+    except ValueError as error:
+        raise PluginError(str(error)) from None
+    if serve.serving and not (build.make_pdf or build.make_bundle):
+        return
+    base = Path(config.config_file_path).parent
+    build.dist_dir = base / str(config.extra.get("handbook_dist", "dist"))
+    build.pages = {}
+    if not serve.serving:
+        # MkDocs empties its site_dir before writing; pointing it at a staging folder keeps the
+        # previous site whole until this build has succeeded (see on_post_build).
+        build.site_dir = Path(config.site_dir)
+        staged = publish.staging_dir(build.site_dir)
+        publish.discard([staged])
+        config.site_dir = str(staged)
+    for name, made in (("PDF", build.make_pdf), ("offline bundle", build.make_bundle)):
+        log.info("handbook: %s: %s", name, "on" if made else "off")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -195,6 +247,22 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    if _build is not None and _build.pages is not None:
+        order: list[tuple[str, str | None]] = []
+
+        def walk(items: list[Any], section: str | None) -> None:
+            for item in items:
+                if isinstance(item, Section):
+                    walk(item.children, section or item.title)
+                elif isinstance(item, Page):
+                    order.append((item.file.src_uri, section))
+
+        walk(nav.items, None)
+        _build.nav_order = order
+    return nav
+
+
 def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
     # A generated page's title comes from its first heading, which the renderer has escaped; the
     # theme prints it as it is (and overrides/main.html escapes it again where Material's
@@ -202,12 +270,73 @@ def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) ->
     # carry one: a renderer that wrote one would be a bug.
     if page.file.generated_by is not None and "title" in page.meta:
         raise PluginError(f"generated page {page.file.src_uri} carries a title in its front matter")
+    if _build is not None and _build.pages is not None:
+        title = html.unescape(re.sub(r"<[^>]*>", "", page.title or ""))
+        _build.pages[page.file.src_uri] = PageRef(page.file.src_uri, page.file.dest_uri, title, None)
     return context
 
 
+def _reading_order(build: _Build) -> list[PageRef]:
+    """Every built page: the navigation's pages in its order, then the rest by path."""
+    assert build.pages is not None
+    ordered: list[PageRef] = []
+    for src_uri, section in build.nav_order or []:
+        if (ref := build.pages.pop(src_uri, None)) is not None:
+            ordered.append(PageRef(ref.src_uri, ref.dest_uri, ref.title, section))
+    ordered.extend(build.pages[uri] for uri in sorted(build.pages))
+    return ordered
+
+
+@event_priority(-200)  # after Material's offline plugin (-100) has written the search index script
 def on_post_build(config: MkDocsConfig) -> None:
     assert _build is not None
-    warnings = _build.warnings
+    if _build.pages is not None:
+        _publish(config, _build)
+    _log_warnings(_build)
+
+
+def _publish(config: MkDocsConfig, build: _Build) -> None:
+    """Make the PDF and the zip from the built site, then put site, PDF and zip in place."""
+    assert build.dist_dir is not None
+    built = Path(config.site_dir)
+    edition = build.edition
+    pages = _reading_order(build)
+    moves: list[tuple[Path, Path]] = []
+    try:
+        if build.make_pdf:
+            # The PDF goes into the site (and so into the bundle), and a copy into dist/.
+            target = build.dist_dir / f"{edition.stem}.pdf"
+            temp = publish.temporary(target)
+            pdf.write_pdf(built, pages, edition, built / f"{edition.stem}.pdf")
+            shutil.copyfile(built / f"{edition.stem}.pdf", temp)
+            moves.append((temp, target))
+        if build.make_bundle:
+            target = build.dist_dir / f"{edition.stem}.zip"
+            temp = publish.temporary(target)
+            bundle.write_bundle(built, edition, temp)
+            moves.append((temp, target))
+    except Exception as error:
+        publish.discard([temp for temp, _ in moves] + ([built] if build.site_dir is not None else []))
+        if isinstance(error, PluginError):
+            raise
+        raise PluginError(f"handbook: making the copies failed; nothing was replaced: {error}") from error
+    if build.site_dir is not None:
+        publish.promote(built, build.site_dir, moves)
+        config.site_dir = str(build.site_dir)
+    else:
+        publish.promote_files(moves)
+    for _, target in moves:
+        log.info("handbook: wrote %s", target)
+
+
+def on_build_error(error: Exception) -> None:
+    # A failed build leaves the previous site: drop the staging folder.
+    if _build is not None and _build.site_dir is not None:
+        publish.discard([publish.staging_dir(_build.site_dir)])
+
+
+def _log_warnings(build: _Build) -> None:
+    warnings = build.warnings
     if warnings:
         log.info(
             "handbook: %d plan-health warning(s); see %s in the site, or run `handbook check`",
