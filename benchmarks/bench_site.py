@@ -69,6 +69,9 @@ def _env() -> dict[str, str]:
         SOURCE_DATE_EPOCH=str(SOURCE_DATE_EPOCH),
         NO_MKDOCS_2_WARNING="1",
         PYTHONUNBUFFERED="1",
+        # The site alone: the PDF and the zip are timed by benchmarks/bench_all.py.
+        HANDBOOK_PDF="false",
+        HANDBOOK_BUNDLE="false",
     )
 
 
