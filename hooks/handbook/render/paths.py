@@ -6,6 +6,7 @@ Markdown links, so MkDocs checks them and rewrites them for the site and the off
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import Final
 
@@ -24,6 +25,9 @@ HEALTH: Final = "plan-health.md"
 GLOSSARY: Final = "glossary.md"
 FIELDS: Final = "editors/fields.md"
 PROBLEM_CODES: Final = "editors/problems.md"
+ORDER: Final = "analysis/order.md"
+GAPS: Final = "analysis/gaps.md"
+WHATIFS: Final = "whatif/index.md"
 
 
 def service(service_id: str) -> str:
@@ -46,6 +50,14 @@ def exercise(exercise_id: str) -> str:
     return f"exercises/{exercise_id}.md"
 
 
+def whatif(kind: str, record_id: str) -> str:
+    """The what-if page of a scenario, site or vendor (``whatif/site-dc-london.md``): the kind
+    keeps a site and a vendor of the same id apart."""
+    if kind not in ("scenario", "site", "vendor"):
+        raise ValueError(f"no what-if page for a {kind}")
+    return f"whatif/{kind}-{record_id}.md"
+
+
 def of(kind: str, record_id: str) -> str:
     """The page of a record named by a reference kind: service, site or vendor."""
     return {"service": service, "site": site, "vendor": vendor, "scenario": scenario, "exercise": exercise}[
@@ -55,5 +67,20 @@ def of(kind: str, record_id: str) -> str:
 
 def link(from_page: str, to_page: str, anchor: str | None = None) -> Markup:
     """A relative link target from one page to another (ids are [a-z0-9-], so it needs no escaping)."""
-    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = _relative(posixpath.dirname(from_page), to_page)
     return Markup(target + (f"#{anchor}" if anchor else ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(from_folder: str, to_page: str) -> str:
+    # relpath makes both paths absolute (a getcwd call each time); the analysis pages alone link
+    # tens of thousands of times at 1,000 services, from a handful of folders.
+    return posixpath.relpath(to_page, from_folder or ".")
+
+
+def html_link(from_page: str, to_page: str, anchor: str | None = None) -> Markup:
+    """A link target for raw HTML (an SVG diagram), which MkDocs leaves as written: it names the
+    built page itself, ``payroll.html`` (the site sets ``use_directory_urls: false``, so a page
+    ``x/y.md`` becomes ``x/y.html``, online and in the offline copy alike)."""
+    built = to_page[: -len(".md")] + ".html" if to_page.endswith(".md") else to_page
+    return link(from_page, built, anchor)

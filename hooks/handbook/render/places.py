@@ -257,6 +257,7 @@ def site_page(data: Dataset, mentions: Mentions, site: Site) -> str:
         alternates=alternates,
         backups=_backups_at(data, mentions, place, page),
         risks=_risks(data, mentions, place, page),
+        whatif=paths.link(page, paths.whatif("site", site.id)),
         index=paths.link(page, paths.SITES),
         source=source_path(data, data.root / "sites.yaml"),
     )
@@ -341,6 +342,7 @@ def vendor_page(data: Dataset, mentions: Mentions, vendor: Vendor) -> str:
         assets=_assets(data, mentions, place, page),
         backups=_backups_at(data, mentions, place, page),
         risks=_risks(data, mentions, place, page),
+        whatif=paths.link(page, paths.whatif("vendor", vendor.id)),
         index=paths.link(page, paths.VENDORS),
         source=source_path(data, data.root / "vendors.yaml"),
     )
@@ -617,6 +619,7 @@ def scenario_page(data: Dataset, mentions: Mentions, scenario: Scenario) -> str:
         description=block(markdown_html(scenario.description)),
         lost=_lost(data, scenario, page),
         exercises=_exercise_rows(data, mentions.played.get(scenario.id, []), page),
+        whatif=paths.link(page, paths.whatif("scenario", scenario.id)),
         index=paths.link(page, paths.SCENARIOS),
         source=source_path(data, scenario._node.file),
     )

@@ -14,6 +14,7 @@ from handbook.model import Service
 from handbook.problems import Problem
 from handbook.render import paths
 from handbook.render.common import Contact, Status, contact, estimate_status, level_name, source_path
+from handbook.render.diagrams import service_diagram
 from handbook.render.environment import render
 from handbook.render.text import block, markdown_html, tel_link
 from handbook.rules.graph import hard_dependencies
@@ -231,6 +232,7 @@ def service_page(data: Dataset, service: Service, warnings: list[Problem]) -> st
         "review": review,
         "reviewer": contact(data, review["by"], page),
         "dependants": _dependants(data, service, page),
+        "diagram": service_diagram(data, service.id, page),
         "source": source_path(data, service._node.file),
         "hard_dependencies": hard_dependencies(service, data.services),
         "today": data.today,
