@@ -23,7 +23,7 @@ import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,25 @@ class _Build:
     make_pdf: bool = False
     make_bundle: bool = False
     nav_order: list[tuple[str, str | None]] | None = None  # (src_uri, top-level section) in nav order
+    strict_warnings: _WarningCount | None = None  # `mkdocs build --strict`: the warnings so far
     pages: dict[str, PageRef] | None = None  # src_uri -> the built page
+    search_tags: dict[str, list[str]] = field(default_factory=dict)  # generated page -> its search tags
+
+
+class _WarningCount(logging.Handler):
+    """The warnings of a ``--strict`` build. MkDocs fails such a build only after on_post_build,
+    when the copies would already have replaced the previous ones; counted here, a warning (an
+    image left out of the PDF, say) fails it before anything is replaced (see _publish)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+    def stop(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self)
 
 
 @dataclass
@@ -154,6 +172,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         warnings=count(result.problems, Severity.WARNING),
     )
     _plan_outputs(config, _build)
+    if config.strict and _build.site_dir is not None:
+        _build.strict_warnings = _WarningCount()
+        logging.getLogger("mkdocs").addHandler(_build.strict_warnings)
+    # The home page's "About this copy" links the copies this build makes.
+    _build.info = replace(
+        info, pdf=f"{_build.edition.stem}.pdf" if _build.make_pdf else None, checksums=_build.make_bundle
+    )
+    _build.edition = replace(_build.edition, build=_build.info)
+    # Every page's footer and its old-copy banner (overrides/partials/copyright.html, main.html).
+    config.extra["handbook_edition"] = publish.theme_values(_build.edition)
     log.info(
         "handbook: checked %s in %.2f s: %d services",
         data_dir,
@@ -178,6 +206,8 @@ def _plan_outputs(config: MkDocsConfig, build: _Build) -> None:
         return
     base = Path(config.config_file_path).parent
     build.dist_dir = base / str(config.extra.get("handbook_dist", "dist"))
+    for stale in publish.clean_stale_parts(build.dist_dir):
+        log.info("handbook: removed %s, left by a build that did not finish", stale)
     build.pages = {}
     if not serve.serving:
         # MkDocs empties its site_dir before writing; pointing it at a staging folder keeps the
@@ -207,6 +237,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.path) is not None:
             raise PluginError(f"docs/{page.path} would hide the generated page of the same name; rename it")
         file = File.generated(config, page.path, content=page.content)
+        if page.search_tags:
+            # Material's search shows tags as HTML, like titles and texts: escaped, they read as text.
+            _build.search_tags[page.path] = [html.escape(tag) for tag in page.search_tags]
         if page.source is not None:
             _build.sources[page.path] = page.source
             # Relative to docs/: MkDocs joins it to repo_url + edit_uri, which resolves the "..".
@@ -217,6 +250,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if _build is not None and (tags := _build.search_tags.get(page.file.src_uri)):
+        page.meta["tags"] = tags  # for search only: no tags plugin shows them on the page
     if not serve.serving or page.file.generated_by is None or _build is None:
         return markdown
     key = hashlib.sha256((_build.files_key + "\0" + markdown).encode()).hexdigest()
@@ -290,8 +325,12 @@ def _reading_order(build: _Build) -> list[PageRef]:
 @event_priority(-200)  # after Material's offline plugin (-100) has written the search index script
 def on_post_build(config: MkDocsConfig) -> None:
     assert _build is not None
-    if _build.pages is not None:
-        _publish(config, _build)
+    try:
+        if _build.pages is not None:
+            _publish(config, _build)
+    finally:
+        if _build.strict_warnings is not None:
+            _build.strict_warnings.stop()
     _log_warnings(_build)
 
 
@@ -307,14 +346,17 @@ def _publish(config: MkDocsConfig, build: _Build) -> None:
             # The PDF goes into the site (and so into the bundle), and a copy into dist/.
             target = build.dist_dir / f"{edition.stem}.pdf"
             temp = publish.temporary(target)
+            moves.append((temp, target))
             pdf.write_pdf(built, pages, edition, built / f"{edition.stem}.pdf")
             shutil.copyfile(built / f"{edition.stem}.pdf", temp)
-            moves.append((temp, target))
         if build.make_bundle:
             target = build.dist_dir / f"{edition.stem}.zip"
             temp = publish.temporary(target)
+            moves.append((temp, target))  # listed first: a failure half-way discards it
             bundle.write_bundle(built, edition, temp)
-            moves.append((temp, target))
+        if build.strict_warnings is not None and build.strict_warnings.count:
+            count = build.strict_warnings.count
+            raise PluginError(f"handbook: {count} warning(s) in a --strict build; nothing was replaced")
     except Exception as error:
         publish.discard([temp for temp, _ in moves] + ([built] if build.site_dir is not None else []))
         if isinstance(error, PluginError):
@@ -330,6 +372,8 @@ def _publish(config: MkDocsConfig, build: _Build) -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    if _build is not None and _build.strict_warnings is not None:
+        _build.strict_warnings.stop()
     # A failed build leaves the previous site: drop the staging folder.
     if _build is not None and _build.site_dir is not None:
         publish.discard([publish.staging_dir(_build.site_dir)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,11 @@ from handbook.check import CheckResult, run_check
 # The day the example data and these fixtures are judged against.
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 SOURCE_DATE_EPOCH = str(int(NOW.timestamp()))
+
+# `mkdocs build` makes the PDF unless told not to (mkdocs.yml: handbook_pdf auto), and laying out
+# the example's 260 pages takes longer than all the other tests: the builds of these tests skip it
+# unless they ask for it (tests/test_pdf.py, tests/test_bundle.py set HANDBOOK_PDF themselves).
+os.environ.setdefault("HANDBOOK_PDF", "false")
 
 HANDBOOK = """\
 organisation: Harbourline Logistics Ltd

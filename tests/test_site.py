@@ -34,7 +34,14 @@ from handbook.dataset import Dataset
 from conftest import NOW, SOURCE_DATE_EPOCH, write_data
 
 REPO = Path(__file__).resolve().parent.parent
-CONFIG = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as plain YAML: its !ENV switches (read by MkDocs) are not needed here."""
+
+
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: None)
+CONFIG = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -405,6 +412,46 @@ def test_no_page_loads_anything_from_the_network(example: Site) -> None:
     assert not found, "\n".join(map(str, found))
 
 
+def _services_by_section(page: Path) -> dict[str, list[str]]:
+    """Service ids linked from the first cell of each table row, under each h2 of the article."""
+    article = parse(page).find("article")
+    assert len(article) == 1
+    found: dict[str, list[str]] = {}
+    section = ""
+    for node in article[0].walk():
+        if node.tag == "h2":
+            section = _space(node.text()).rstrip("¶").strip()
+            found.setdefault(section, [])
+        elif node.tag == "tr":
+            cells = [c for c in node.children if isinstance(c, Node) and c.tag == "td"]
+            links = cells[0].find("a") if cells else []
+            href = links[0].attrs.get("href") or "" if links else ""
+            if href.startswith("../services/") and href.endswith(".html") and section:
+                found[section].append(href.removeprefix("../services/").removesuffix(".html"))
+    return found
+
+
+def test_whatif_page_of_each_site_names_what_the_command_prints(
+    example: Site, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handbook.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    assert example.data.sites
+    for site_id in example.data.sites:
+        assert main(["whatif", "--lose", f"site:{site_id}", "--format", "json", str(REPO / "data")]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        shown = _services_by_section(example.root / "whatif" / f"site-{site_id}.html")
+        # Each table lists its services once; the "who to call" tables repeat them below.
+        assert shown["Disrupted services"][: len(printed["disrupted"])] == [
+            d["service"] for d in printed["disrupted"]
+        ], site_id
+        assert set(shown["Disrupted services"]) == {d["service"] for d in printed["disrupted"]}, site_id
+        assert set(shown["Degraded services"]) == {d["service"] for d in printed["degraded"]}, site_id
+        site_page = (example.root / "sites" / f"{site_id}.html").read_text(encoding="utf-8")
+        assert f'href="../whatif/site-{site_id}.html"' in site_page
+
+
 # --- (b) hostile data --------------------------------------------------------------------------
 
 SERVICE_NAME = "<script>alert(1)</script>"
@@ -673,7 +720,9 @@ def test_hostile_text_shows_as_written_on_the_other_pages(hostile: Site) -> None
 
 
 def _title_of(page: Path) -> Node:
-    titles = parse(page).find("title")
+    # The document's own title: a diagram's <svg> holds a <title> of its own, for screen readers.
+    (head,) = parse(page).find("head")
+    titles = head.find("title")
     assert len(titles) == 1, f"{page.name}: {len(titles)} <title> elements"
     return titles[0]
 

@@ -95,6 +95,49 @@ def temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.part")
 
 
+_PART = re.compile(r"^\..+\.(\d+)\.part$")
+
+
+def clean_stale_parts(folder: Path) -> list[Path]:
+    """Remove the temporary files (:func:`temporary`) of builds that died before cleaning up: those
+    of a process that no longer runs. A build still running in another process keeps its own."""
+    removed = []
+    for path in sorted(folder.glob(".*.part")) if folder.is_dir() else []:
+        match = _PART.match(path.name)
+        if match is None or (int(match.group(1)) != os.getpid() and _running(int(match.group(1)))):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def theme_values(edition: Edition) -> dict[str, object]:
+    """What the theme templates print on every page about the copy (``config.extra``): plain text,
+    which the templates escape, and numbers for the browser's age check."""
+    build = edition.build
+    return {
+        "organisation": edition.organisation,
+        "classification": edition.classification or "",
+        "built": build.stamp,
+        "date": build.date,
+        "built_ms": edition.epoch * 1000,
+        "commit": build.commit_text,
+        "commit_full": build.commit or "",
+        "warn_after_minutes": edition.copy_warning_after.minutes,
+        "warn_after": str(edition.copy_warning_after),
+    }
+
+
 def promote(staged_site: Path, site_dir: Path, files: Sequence[tuple[Path, Path]]) -> None:
     """Move the staged site over ``site_dir`` and each complete temporary file over its target."""
     old = site_dir.parent / f".{site_dir.name}.old"

@@ -24,6 +24,9 @@ class GeneratedPage:
     path: str
     content: str
     source: Path | None = None
+    # Other names the page is found by: search ranks a page whose tag matches above any text match
+    # (Material's search indexes front-matter tags; the hook sets them, as plain text here).
+    search_tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,10 @@ class BuildInfo:
     built_at: dt.datetime
     commit: str | None = None  # the data folder's git commit, None outside git
     dirty: bool = False  # uncommitted changes under data/ went into the build
+    # The copies this build makes, for the home page's "About this copy": the PDF's file name in
+    # the site root, and whether the site root gets SHA256SUMS (made with the offline bundle).
+    pdf: str | None = None
+    checksums: bool = False
 
     @property
     def date(self) -> str:

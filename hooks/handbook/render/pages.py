@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from handbook.codes import BY_CODE, CODES
 from handbook.dataset import Dataset
 from handbook.problems import Problem, Severity
-from handbook.render import paths, places, registers
+from handbook.render import analysis_pages, paths, places, registers
 from handbook.render.common import BuildInfo, GeneratedPage, contact, estimate_status, source_path
 from handbook.render.environment import render
 from handbook.render.service_page import service_page
@@ -110,7 +112,23 @@ def home(data: Dataset, warnings: list[Problem], build: BuildInfo) -> str:
             "scenarios": len(data.scenarios),
             "exercises": len(data.exercises),
         },
+        copy=_about_copy(data, build),
     )
+
+
+def _about_copy(data: Dataset, build: BuildInfo) -> dict[str, Any]:
+    """The home page's "About this copy": the copies this build makes, linked from the site root
+    (where the home page is). Their names are made by the build, never by data text, but a file
+    could only be linked raw (MkDocs does not know it), so they are escaped all the same."""
+
+    def file_link(name: str) -> Markup:
+        return Markup('<a href="{0}">{0}</a>').format(name)
+
+    return {
+        "warn_after": str(data.handbook.copy_warning_after),
+        "pdf": file_link(build.pdf) if build.pdf else None,
+        "checksums": file_link("SHA256SUMS") if build.checksums else None,
+    }
 
 
 def _exercised_text(data: Dataset, service_id: str) -> str:
@@ -198,8 +216,14 @@ def render_pages(data: Dataset, problems: list[Problem], build: BuildInfo) -> li
     for service in data.services.values():
         file = service._node.file
         pages.append(
-            GeneratedPage(paths.service(service.id), service_page(data, service, by_file.get(file, [])), file)
+            GeneratedPage(
+                paths.service(service.id),
+                service_page(data, service, by_file.get(file, [])),
+                file,
+                search_tags=tuple(service.aliases),
+            )
         )
     pages.extend(places.pages(data, warnings))
     pages.extend(registers.pages(data, warnings))
+    pages.extend(analysis_pages.pages(data))
     return pages
