@@ -32,7 +32,15 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        "NO_MKDOCS_2_WARNING": "1",
+        # The site alone, and nothing written into the repository's dist/.
+        "HANDBOOK_PDF": "false",
+        "HANDBOOK_BUNDLE": "false",
+        "HANDBOOK_DIST": str(tmp_path_factory.mktemp("dist")),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
         cwd=REPO,
@@ -59,9 +67,12 @@ def test_at_a_glance_with_a_phone_number_is_on_the_first_screen(
     site: Path, browser: Browser, service: str
 ) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
+    # An old copy, so the copy-age banner shows too: the box must still fit on the first screen.
+    page.clock.set_fixed_time((int(SOURCE_DATE_EPOCH) + 60 * 86400) * 1000)
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
     page.goto((site / "services" / f"{service}.html").as_uri())
+    assert "days ago" in page.locator("body").inner_text()
     box = page.locator(".admonition.glance").bounding_box()
     assert box is not None
     assert box["y"] + box["height"] <= 768, f"the at-a-glance box ends at {box['y'] + box['height']}px"
