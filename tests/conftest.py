@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,8 @@ SOURCE_DATE_EPOCH = str(int(NOW.timestamp()))
 # the example's 260 pages takes longer than all the other tests: the builds of these tests skip it
 # unless they ask for it (tests/test_pdf.py, tests/test_bundle.py set HANDBOOK_PDF themselves).
 os.environ.setdefault("HANDBOOK_PDF", "false")
+# Builds that make the zip write it here rather than into the repository's dist/.
+os.environ.setdefault("HANDBOOK_DIST", tempfile.mkdtemp(prefix="handbook-test-dist-"))
 
 HANDBOOK = """\
 organisation: Harbourline Logistics Ltd
