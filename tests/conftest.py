@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import subprocess
+import sys
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -23,6 +26,41 @@ SOURCE_DATE_EPOCH = str(int(NOW.timestamp()))
 os.environ.setdefault("HANDBOOK_PDF", "false")
 # Builds that make the zip write it here rather than into the repository's dist/.
 os.environ.setdefault("HANDBOOK_DIST", tempfile.mkdtemp(prefix="handbook-test-dist-"))
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def project_config(folder: Path, data_dir: Path, docs_dir: Path = REPO / "docs") -> Path:
+    """The project's mkdocs.yml in *folder* (site/ and dist/ land there) around *data_dir*."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("hooks/handbook_hooks.py", str(REPO / "hooks" / "handbook_hooks.py"))
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs_dir}")
+    config = config.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
+    config, found = re.subn(r"(?m)^(\s*handbook_data:\s*)\S+", lambda m: f"{m.group(1)}{data_dir}", config)
+    assert found == 1
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return folder / "mkdocs.yml"
+
+
+def build_copies(
+    config: Path, *, pdf: bool, bundle: bool, strict: bool = True, file_size_limit: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of *config* as `scripts/build` runs it, with the copies asked for, into the
+    site/ and dist/ beside it."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "HANDBOOK_DIST"},  # dist/ beside mkdocs.yml
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        "NO_MKDOCS_2_WARNING": "1",
+        "HANDBOOK_BUNDLE": "true" if bundle else "false",
+        "HANDBOOK_PDF": "true" if pdf else "false",
+    }
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), *(["--strict"] if strict else [])]
+    if file_size_limit is not None:
+        # As on a full disk: writing past the limit fails with EFBIG (Python ignores SIGXFSZ).
+        command = ["bash", "-c", f'ulimit -f {file_size_limit // 1024} && exec "$@"', "bash", *command]
+    return subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, check=False)
+
 
 HANDBOOK = """\
 organisation: Harbourline Logistics Ltd

@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import shutil
 import stat
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +30,7 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from handbook.check import run_check
 
-from conftest import NOW, SOURCE_DATE_EPOCH, write_data
+from conftest import NOW, SOURCE_DATE_EPOCH, build_copies, project_config, write_data
 
 REPO = Path(__file__).resolve().parent.parent
 STEM = "harbourline-logistics-ltd-continuity-handbook-2026-11-25"
@@ -44,34 +42,10 @@ SEARCHES = [("payroll", "PaySphere", "index.html"), ("wms", "pick and pack", "se
 # --- building ----------------------------------------------------------------------------------
 
 
-def _project(folder: Path, data_dir: Path) -> Path:
-    """The project's mkdocs.yml in *folder* (so site/ and dist/ land there) around *data_dir*."""
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("hooks/handbook_hooks.py", str(REPO / "hooks" / "handbook_hooks.py"))
-    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
-    config = config.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
-    config, found = re.subn(r"(?m)^(\s*handbook_data:\s*)\S+", lambda m: f"{m.group(1)}{data_dir}", config)
-    assert found == 1
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return folder / "mkdocs.yml"
-
-
 def _build(
     config: Path, *, pdf: bool = False, file_size_limit: int | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "HANDBOOK_DIST"},  # dist/ beside mkdocs.yml
-        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-        "NO_MKDOCS_2_WARNING": "1",
-        "HANDBOOK_BUNDLE": "true",
-        "HANDBOOK_PDF": "true" if pdf else "false",
-    }
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)]
-    if file_size_limit is not None:
-        # As on a full disk: writing past the limit fails with EFBIG (Python ignores SIGXFSZ).
-        command = ["bash", "-c", f'ulimit -f {file_size_limit // 1024} && exec "$@"', "bash", *command]
-    return subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, check=False)
+    return build_copies(config, pdf=pdf, bundle=True, file_size_limit=file_size_limit)
 
 
 @dataclass(frozen=True)
@@ -93,7 +67,7 @@ class Built:
 
 
 def _built(folder: Path, data_dir: Path = REPO / "data", *, pdf: bool = False) -> Built:
-    done = _build(_project(folder, data_dir), pdf=pdf)
+    done = _build(project_config(folder, data_dir), pdf=pdf)
     assert done.returncode == 0, done.stderr
     return Built(folder, done.stderr)
 
@@ -317,7 +291,7 @@ def test_serve_makes_no_copies_unless_asked(
 
     from handbook import serve
 
-    config = _project(tmp_path / "project", write_data(tmp_path / "data"))
+    config = project_config(tmp_path / "project", write_data(tmp_path / "data"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     monkeypatch.delenv("HANDBOOK_PDF", raising=False)

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
-import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +32,7 @@ from handbook.pdf.printhtml import assemble, page_key, reading_order
 from handbook.publish import Edition, PageRef
 from handbook.render.common import BuildInfo
 
-from conftest import NOW, PAYROLL, SOURCE_DATE_EPOCH, write_data
+from conftest import NOW, PAYROLL, build_copies, project_config, write_data
 
 REPO = Path(__file__).resolve().parent.parent
 STEM = "harbourline-logistics-ltd-continuity-handbook-2026-11-25"
@@ -44,28 +42,11 @@ STEM = "harbourline-logistics-ltd-continuity-handbook-2026-11-25"
 
 
 def _project(folder: Path, data_dir: Path, docs_dir: Path = REPO / "docs") -> Path:
-    """The project's mkdocs.yml in *folder* (site/ and dist/ land there) around *data_dir*."""
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("hooks/handbook_hooks.py", str(REPO / "hooks" / "handbook_hooks.py"))
-    config = config.replace("docs_dir: docs", f"docs_dir: {docs_dir}")
-    config = config.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
-    config, found = re.subn(r"(?m)^(\s*handbook_data:\s*)\S+", lambda m: f"{m.group(1)}{data_dir}", config)
-    assert found == 1
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return folder / "mkdocs.yml"
+    return project_config(folder, data_dir, docs_dir)
 
 
 def _build(config: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "HANDBOOK_DIST"},  # dist/ beside mkdocs.yml
-        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-        "NO_MKDOCS_2_WARNING": "1",
-        "HANDBOOK_BUNDLE": "false",
-        "HANDBOOK_PDF": "true",
-    }
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), *(["--strict"] if strict else [])]
-    return subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, check=False)
+    return build_copies(config, pdf=True, bundle=False, strict=strict)
 
 
 @dataclass(frozen=True)
