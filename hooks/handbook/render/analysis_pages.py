@@ -323,39 +323,18 @@ class WhatIfPage:
 
 def whatif_pages_of(data: Dataset) -> list[WhatIfPage]:
     """Every what-if page: scenarios, then sites, then suppliers, each by name."""
-    found = []
-    for s in sorted(data.scenarios.values(), key=lambda s: (s.title.lower(), s.id)):
-        path = paths.whatif("scenario", s.id)
-        found.append(
-            WhatIfPage(
-                f"scenario:{s.id}",
-                path,
-                f"What if: {s.title}",
-                _at(s.title, path, paths.scenario(s.id)),
-                "scenario",
-            )
-        )
+    subjects: list[tuple[str, str, str, str, str]] = []  # kind, id, name, title, subject kind
+    for sc in sorted(data.scenarios.values(), key=lambda s: (s.title.lower(), s.id)):
+        subjects.append(("scenario", sc.id, sc.title, f"What if: {sc.title}", "scenario"))
     for site in sorted(data.sites.values(), key=lambda s: (s.name.lower(), s.id)):
-        path = paths.whatif("site", site.id)
-        found.append(
-            WhatIfPage(
-                f"site:{site.id}",
-                path,
-                f"What if we lose {site.name}",
-                _at(site.name, path, paths.site(site.id)),
-                "site",
-            )
-        )
+        subjects.append(("site", site.id, site.name, f"What if we lose {site.name}", "site"))
     for vendor in sorted(data.vendors.values(), key=lambda v: (v.name.lower(), v.id)):
-        path = paths.whatif("vendor", vendor.id)
+        subjects.append(("vendor", vendor.id, vendor.name, f"What if we lose {vendor.name}", "supplier"))
+    found = []
+    for kind, rid, name, title, subject_kind in subjects:
+        path = paths.whatif(kind, rid)
         found.append(
-            WhatIfPage(
-                f"vendor:{vendor.id}",
-                path,
-                f"What if we lose {vendor.name}",
-                _at(vendor.name, path, paths.vendor(vendor.id)),
-                "supplier",
-            )
+            WhatIfPage(f"{kind}:{rid}", path, title, _at(name, path, paths.of(kind, rid)), subject_kind)
         )
     return found
 
