@@ -25,6 +25,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from handbook import pdf
 from handbook.check import run_check
 from handbook.durations import Duration
 from handbook.pdf.fetch import SiteFetcher
@@ -125,7 +126,12 @@ def services() -> list[str]:
 def test_the_build_writes_one_pdf_into_the_site_and_dist_and_logs_its_phases(example: Built) -> None:
     assert example.pdf.read_bytes() == example.site_pdf.read_bytes()
     assert example.pdf.read_bytes().startswith(b"%PDF-")
-    for line in ("handbook: PDF layout done in", "handbook: PDF write done in", "pages of paper, "):
+    for line in (
+        "handbook: PDF parts (",
+        "handbook: PDF joining done in",
+        "pages of paper, ",
+        "PDF: part 1 of ",
+    ):
         assert line in example.log
     assert "left out" not in example.log and "not read" not in example.log
     assert not list((example.folder / "dist").glob(".*.part"))
@@ -324,7 +330,7 @@ def test_a_failed_pdf_leaves_the_previous_site_and_pdf(tmp_path: Path, failure: 
 
     assert done.returncode != 0
     assert message in done.stderr
-    assert "PDF layout done" in done.stderr
+    assert "PDF parts (" in done.stderr
     assert {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
     assert pdf.read_bytes() == previous
     leftovers = [p.name for p in (tmp_path / "project").rglob("*") if p.name.endswith(".part")]
@@ -483,3 +489,78 @@ def test_the_fetcher_serves_files_of_the_site_only(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="refused by the handbook"):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 8
+
+
+# --- the PDF made in parts against the same document laid out whole --------------------------
+
+
+def _words(reader: PdfReader, index: int) -> list[str]:
+    # The page number is laid over a part's page after the rest: compare the words, not their order.
+    return sorted(reader.pages[index].extract_text().split())
+
+
+def _links(reader: PdfReader) -> list[tuple[int, tuple[int, ...], str, int]]:
+    """Per link: its page, its place, and where it leads (a URL, or a page of the PDF)."""
+    names = reader.named_destinations
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots", []):
+            link = annotation.get_object()
+            rect = tuple(round(float(v)) for v in link["/Rect"])
+            if "/Dest" in link:
+                destination = names[str(link["/Dest"])]
+                found.append((number, rect, "page", reader.get_destination_page_number(destination)))
+            else:
+                found.append((number, rect, str(link["/A"]["/URI"]), -1))
+    return sorted(found)
+
+
+def test_a_pdf_made_in_parts_reads_as_the_document_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint  # type: ignore[import-untyped]
+
+    rows = "".join(
+        f'<tr><td>Row {n} of the long table</td><td><a href="tel:+44{n}">+44 {n}</a></td></tr>'
+        for n in range(90)
+    )
+    pages = {"index.html": ("Home", '<p>Start: <a href="services/s7.html#steps">the last steps</a></p>')}
+    for n in range(8):
+        pages[f"services/s{n}.html"] = (
+            f"Service {n}",
+            f'<p>Needs <a href="s{(n + 3) % 8}.html">Service {(n + 3) % 8}</a>.</p>'
+            + "<p>Words of a paragraph that fills the page. </p>" * (10 * n)
+            + f'<h2 id="steps">Steps of {n}</h2><table><thead><tr><th>Step</th><th>Phone</th></tr></thead>'
+            f"<tbody>{rows if n % 3 == 0 else rows[:400]}</tbody></table>"
+            '<p><a href="../index.html">Home</a> <a href="https://example.org/x">out</a></p>',
+        )
+    site = _site(tmp_path, pages)
+    (site / "stylesheets").mkdir()
+    (site / "stylesheets" / "handbook.css").write_text("", encoding="utf-8")
+    refs = [
+        _ref("index.html", "Home"),
+        *(_ref(f"services/s{n}.html", f"Service {n}", "Services") for n in range(8)),
+    ]
+
+    whole_pdf = tmp_path / "whole.pdf"
+    document = assemble(site, refs, EDITION)
+    weasyprint.HTML(
+        string=document.html, base_url=site.as_uri() + "/", url_fetcher=SiteFetcher(site)
+    ).write_pdf(whole_pdf)
+    monkeypatch.setattr(pdf, "PART_SIZE", 6_000)  # a few pages of the site per part
+    monkeypatch.setattr(pdf, "NUMBERS_PER_DOCUMENT", 7)
+    assert len(document.split(pdf.PART_SIZE)) >= 4
+    parts_pdf = tmp_path / "parts.pdf"
+    result = pdf.write_pdf(site, refs, EDITION, parts_pdf)
+
+    whole, parts = PdfReader(whole_pdf), PdfReader(parts_pdf)
+    assert result.pages == len(parts.pages) == len(whole.pages) > 12
+    for index in range(len(whole.pages)):
+        assert _words(parts, index) == _words(whole, index), index
+    assert f"Page 9 of {len(whole.pages)}" in " ".join(parts.pages[8].extract_text().split())
+    assert _outline(parts) == _outline(whole)
+    assert [depth for depth, _, _ in _outline(parts)][:3] == [0, 0, 1]  # Services, then its pages under it
+    assert _links(parts) == _links(whole)
+    assert sum(1 for link in _links(parts) if link[2] == "page") > 20
+    assert parts.metadata is not None and parts.metadata.title == whole.metadata.title == "Handbook"
+    assert not list(tmp_path.glob(".*.part"))

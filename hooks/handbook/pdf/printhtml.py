@@ -88,13 +88,95 @@ class PrintPage:
     part: str | None  # the navigation section this page opens, printed above its title
 
 
+# Links between the pages, in the print documents of a PDF made in parts: WeasyPrint keeps them as
+# links to this address (it cannot resolve an anchor of another part), and the parts' joining
+# (:mod:`handbook.pdf.join`) turns each into a link to its destination in the whole PDF.
+LINK_BASE: Final = "https://pdf-link.invalid/"
+
+
 @dataclass
 class PrintDocument:
-    """The HTML that WeasyPrint lays out, and what assembling it left out."""
+    """The HTML that WeasyPrint lays out, whole or in parts, and what assembling it left out.
 
-    html: str
+    The pages' articles are kept apart (``sections``) so that the PDF can be laid out in parts
+    (:meth:`part`) behind a front matter (:meth:`front`: cover and contents) made last, when the
+    page numbers are known; :attr:`html` is the same document in one piece."""
+
+    head: str  # from the doctype to </head>
+    body: str  # the <body> start tag
+    cover: str
     pages: list[PrintPage]
+    sections: list[str]  # one per page, its links still marks: see :meth:`_linked`
+    targets: list[str]  # the anchor each link mark leads to
     refused: list[Refusal] = field(default_factory=list)
+
+    def keys(self) -> list[str]:
+        """The anchors of the pages, in order."""
+        return [page.key for page in self.pages]
+
+    def _linked(self, section: str, base: str) -> str:
+        def anchor(match: re.Match[str]) -> str:
+            name = self.targets[int(match.group(1))]
+            return html.escape(base + "#" + quote(name, safe="-_.~!$&'()*+,;=:@/?"), quote=True)
+
+        return _LINK_MARK.sub(anchor, section)
+
+    @property
+    def html(self) -> str:
+        """The whole document: cover, contents (page numbers by WeasyPrint), every page."""
+        parts = [self.head, self.body, self.cover, _contents(self.pages, None, "")]
+        parts.extend(self._linked(section, "") for section in self.sections)
+        parts.append(_TAIL)
+        return "".join(parts)
+
+    def front(self, numbers: dict[str, str]) -> str:
+        """Cover and contents alone, the contents' page numbers given (page key -> number)."""
+        head = self.head.replace("</head>", _PART_STYLE + "</head>")
+        return "".join((head, self.body, self.cover, _contents(self.pages, numbers, LINK_BASE), _TAIL))
+
+    def part(self, start: int, end: int) -> str:
+        """The pages ``start`` to ``end`` (exclusive) alone, links between pages to :data:`LINK_BASE`,
+        without the page number (the joining adds it: :func:`numbers_overlay`)."""
+        parts = [self.head.replace("</head>", _PART_STYLE + "</head>"), self.body]
+        parts.extend(self._linked(section, LINK_BASE) for section in self.sections[start:end])
+        parts.append(_TAIL)
+        return "".join(parts)
+
+    def split(self, size: int) -> list[tuple[int, int]]:
+        """Runs of pages of about *size* characters of HTML each (a page longer than that alone)."""
+        runs: list[tuple[int, int]] = []
+        start, length = 0, 0
+        for index, section in enumerate(self.sections):
+            if length and length + len(section) > size:
+                runs.append((start, index))
+                start, length = index, 0
+            length += len(section)
+        if start < len(self.sections):
+            runs.append((start, len(self.sections)))
+        return runs
+
+    def numbers_overlay(self, first: int, last: int, total: int) -> str:
+        """Pages that hold only the page number, for pages *first* to *last* (counted from 1) of
+        *total*: laid over the parts' pages, where the number's place was left empty."""
+        marks = "".join(
+            f'<div class="pdf-number" data-number="Page {number} of {total}"></div>'
+            for number in range(first, last + 1)
+        )
+        head = self.head.replace("</head>", _NUMBERS_STYLE + "</head>")
+        return f"{head}{self.body}{marks}{_TAIL}"
+
+
+_TAIL: Final = "\n</body>\n</html>\n"
+# A part leaves the page number out: the joining lays it over the page (numbers_overlay).
+_PART_STYLE: Final = "<style>@page { @bottom-right { content: none; } }</style>\n"
+# The page numbers alone, where print.css puts them on every page but the cover.
+_NUMBERS_STYLE: Final = """<style>
+@page { @top-left { content: none; } @top-right { content: none; } @bottom-left { content: none; }
+  @bottom-right { content: string(hb-number) "  ·  Built " string(hb-date); } }
+.pdf-number { string-set: hb-number attr(data-number); break-before: page; }
+.pdf-number:first-child { break-before: auto; }
+</style>
+"""
 
 
 def print_css() -> str:
@@ -493,7 +575,7 @@ def _cover(edition: Edition) -> str:
     build = edition.build
     classification = edition.classification or ""
     lines = [
-        f'<section class="pdf-cover" data-classification="{e(classification)}" data-date="{e(build.date)}">',
+        '<section class="pdf-cover">',
         f'<p class="pdf-cover-organisation">{e(edition.organisation)}</p>',
         f"<h1>{e(edition.title)}</h1>",
     ]
@@ -512,15 +594,20 @@ def _cover(edition: Edition) -> str:
     return "\n".join(lines)
 
 
-def _contents(planned: Sequence[PrintPage]) -> str:
+def _contents(planned: Sequence[PrintPage], numbers: dict[str, str] | None, base: str) -> str:
+    """The table of contents; its page numbers from WeasyPrint (``target-counter``) when *numbers*
+    is None, else printed as given (page key -> number) for a PDF made in parts."""
     e = html.escape
+
+    def entry(css: str, key: str, title: str) -> str:
+        number = "" if numbers is None else f' data-page="{e(numbers[key])}"'
+        return f'<li class="{css}"><a href="{e(base)}#{key}"{number}>{e(title)}</a></li>'
+
     lines = ['<nav class="pdf-toc" id="pdf-contents">', "<h1>Contents</h1>", "<ul>"]
     for page in planned:
         if page.part is not None:
-            lines.append(f'<li class="pdf-toc-part"><a href="#{page.key}">{e(page.part)}</a></li>')
-        lines.append(
-            f'<li class="pdf-toc-l{min(page.level, 4)}"><a href="#{page.key}">{e(page.ref.title)}</a></li>'
-        )
+            lines.append(entry("pdf-toc-part", page.key, page.part))
+        lines.append(entry(f"pdf-toc-l{min(page.level, 4)}", page.key, page.ref.title))
     lines += ["</ul>", "</nav>"]
     return "\n".join(lines)
 
@@ -543,45 +630,48 @@ def assemble(site_dir: Path, pages: Sequence[PageRef], edition: Edition) -> Prin
         bodies.append(page.clean(_article(text, plan.ref.dest_uri)))
         ids[plan.key] = page.ids
         refused.extend(page.refused)
-
-    def anchor(match: re.Match[str]) -> str:
-        target, fragment = links[int(match.group(1))]
-        # A fragment the target page does not have leads to the page's start: no dead link.
-        name = f"{target}--{fragment}" if fragment and fragment in ids[target] else target
-        return html.escape("#" + quote(name, safe="-_.~!$&'()*+,;=:@/?"), quote=True)
+    # A fragment the target page does not have leads to the page's start: no dead link.
+    targets = [
+        f"{target}--{fragment}" if fragment and fragment in ids[target] else target
+        for target, fragment in links
+    ]
 
     e = html.escape
     iso = _iso(edition)
-    head = [
-        "<!doctype html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{e(edition.title)}</title>",
-        f'<meta name="author" content="{e(edition.organisation)}">',
-        f'<meta name="description" content="{e(edition.title)}, {e(edition.organisation)}, '
-        f'built {e(edition.build.stamp)}">',
-        f'<meta name="dcterms.created" content="{iso}">',
-        f'<meta name="dcterms.modified" content="{iso}">',
-        *(f'<link rel="stylesheet" href="{e(quote(sheet))}">' for sheet in stylesheets),
-        f"<style>\n{print_css()}</style>",
-        "</head>",
-        "<body>",
-        _cover(edition),
-        _contents(planned),
-    ]
-    parts = ["\n".join(head)]
-    for plan, body in zip(planned, bodies, strict=True):
+    head = "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f"<title>{e(edition.title)}</title>",
+            f'<meta name="author" content="{e(edition.organisation)}">',
+            f'<meta name="description" content="{e(edition.title)}, {e(edition.organisation)}, '
+            f'built {e(edition.build.stamp)}">',
+            f'<meta name="dcterms.created" content="{iso}">',
+            f'<meta name="dcterms.modified" content="{iso}">',
+            *(f'<link rel="stylesheet" href="{e(quote(sheet))}">' for sheet in stylesheets),
+            f"<style>\n{print_css()}</style>",
+            "</head>\n",
+        ]
+    )
+    # What every page's header and footer print (print.css), whichever part of the PDF it is in.
+    body = (
+        f'<body data-classification="{e(edition.classification or "")}" '
+        f'data-date="{e(edition.build.date)}">\n'
+    )
+    sections: list[str] = []
+    for plan, text in zip(planned, bodies, strict=True):
         title = e(plan.ref.title)
         running = e(plan.running)
-        parts.append(
+        section = [
             f'\n<section class="pdf-page" id="{plan.key}" data-title="{title}" data-running="{running}">'
-        )
+        ]
         # The section's bookmark comes first: its pages' bookmarks go under it.
         if plan.part is not None:
-            parts.append(f'<p class="pdf-part" data-title="{e(plan.part)}">{e(plan.part)}</p>')
-        parts.append(f'<article class="md-typeset pdf-l{min(plan.level, 6)}" data-title="{title}">')
-        parts.append(_LINK_MARK.sub(anchor, body))
-        parts.append("</article></section>")
-    parts.append("\n</body>\n</html>\n")
-    return PrintDocument("".join(parts), planned, refused)
+            section.append(f'<p class="pdf-part" data-title="{e(plan.part)}">{e(plan.part)}</p>')
+        section.append(f'<article class="md-typeset pdf-l{min(plan.level, 6)}" data-title="{title}">')
+        section.append(text)
+        section.append("</article></section>")
+        sections.append("".join(section))
+    return PrintDocument(head, body, _cover(edition) + "\n", planned, sections, targets, refused)
