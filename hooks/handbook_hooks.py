@@ -200,6 +200,8 @@ def _plan_outputs(config: MkDocsConfig, build: _Build) -> None:
         build.make_bundle = publish.wanted(
             config.extra.get("handbook_bundle"), serving=serve.serving, name="handbook_bundle"
         )
+        if build.make_pdf:
+            pdf.jobs()  # a wrong HANDBOOK_PDF_JOBS fails the build before anything is written
     except ValueError as error:
         raise PluginError(str(error)) from None
     if serve.serving and not (build.make_pdf or build.make_bundle):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -336,6 +337,23 @@ def test_a_failed_pdf_leaves_the_previous_site_and_pdf(tmp_path: Path, failure: 
     leftovers = [p.name for p in (tmp_path / "project").rglob("*") if p.name.endswith(".part")]
     assert leftovers == []
     assert not (tmp_path / "project" / ".site.building").exists()
+
+
+def test_a_wrong_number_of_pdf_jobs_fails_the_build_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _project(tmp_path / "project", write_data(tmp_path / "data"))
+    monkeypatch.setenv("HANDBOOK_PDF_JOBS", "two")
+    done = _build(config)
+    assert done.returncode != 0
+    assert "HANDBOOK_PDF_JOBS='two': give a number of processes, 1 or more" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "project" / "site").exists() and not (tmp_path / "project" / "dist").exists()
+    for value, expected in (("1", 1), (" 3 ", 3)):
+        monkeypatch.setenv("HANDBOOK_PDF_JOBS", value)
+        assert pdf.jobs() == expected
+    monkeypatch.delenv("HANDBOOK_PDF_JOBS")
+    assert pdf.jobs() == len(os.sched_getaffinity(0))
 
 
 # --- the print document and the fetcher on their own -----------------------------------------

@@ -55,8 +55,8 @@ def print_document(site_dir: Path, pages: Sequence[PageRef], edition: Edition) -
 # Characters of print HTML per part: about 150 to 250 pages of paper, some 500 MB of WeasyPrint's
 # memory while it lays them out. A fixed size, not one per core: the PDF must not depend on the machine.
 PART_SIZE = 1_000_000
-# Pages of page numbers laid out per overlay document.
-NUMBERS_PER_DOCUMENT = 2000
+# Pages of page numbers per document laid over the pages (fixed, as PART_SIZE: parts run in parallel).
+NUMBERS_PER_DOCUMENT = 500
 
 
 def jobs() -> int:
@@ -113,13 +113,16 @@ def write_pdf(site_dir: Path, pages: Sequence[PageRef], edition: Edition, out: P
                 result = future.result()
                 done_pages += result.pages
                 log.info(
-                    "handbook: PDF: part %d of %d: %d pages in %.1f s (%d pages so far)",
-                    numbered[future] + 1, len(runs), result.pages, result.seconds, done_pages,
+                    "handbook: PDF: part %d of %d: %d pages in %.1f s, %.0f MB (%d pages so far)",
+                    numbered[future] + 1, len(runs), result.pages, result.seconds, result.peak_mb, done_pages,
                 )  # fmt: skip
             rendered = [future.result() for future in parts]
             front = probe.result()
             results.extend(rendered)
         with publish.phase("PDF contents and page numbers"):
+            # The contents with the page numbers, and the page numbers of every page, all at once:
+            # both assume the contents take as many pages as with stand-in numbers, and are made
+            # again in the rare case they do not.
             for attempt in range(1, 4):
                 first = front.pages
                 numbers = {
@@ -127,20 +130,21 @@ def write_pdf(site_dir: Path, pages: Sequence[PageRef], edition: Edition, out: P
                     for offset, part, keys in _offsets(rendered, runs, document)
                     for key in keys
                 }
-                front = task(document.front(numbers), f"front-{attempt}").result()
+                contents = task(document.front(numbers), f"front-{attempt}")
+                total = first + sum(part.pages for part in rendered)
+                overlays = []
+                for start in range(2, total + 1, NUMBERS_PER_DOCUMENT):
+                    last = min(total, start + NUMBERS_PER_DOCUMENT - 1)
+                    overlay = document.numbers_overlay(start, last, total)
+                    overlays.append((start, task(overlay, f"numbers-{attempt}-{start:06d}")))
+                front = contents.result()
+                numbered_pages = [(start, future.result()) for start, future in overlays]
                 results.append(front)
+                results.extend(result for _, result in numbered_pages)
                 if front.pages == first:
                     break
             else:
                 raise RuntimeError("the contents' page count does not settle")
-            total = front.pages + sum(part.pages for part in rendered)
-            overlays = []
-            for start in range(2, total + 1, NUMBERS_PER_DOCUMENT):
-                last = min(total, start + NUMBERS_PER_DOCUMENT - 1)
-                overlay = document.numbers_overlay(start, last, total)
-                overlays.append((start, task(overlay, f"numbers-{start:06d}")))
-            numbered_pages = [(start, future.result()) for start, future in overlays]
-            results.extend(result for _, result in numbered_pages)
         with publish.phase("PDF joining"):
             temp_out = publish.temporary(out)
             try:

@@ -9,6 +9,7 @@ process ends after its part, so the memory of the layout goes back to the system
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ class Rendered:
     refused: list[tuple[str, str]]  # what the fetcher did not serve: url, reason
     reported: list[tuple[int, str]]  # what WeasyPrint logged: level, message
     seconds: float
+    peak_mb: float  # the worker's peak memory (resident)
 
 
 class _Collect(logging.Handler):
@@ -88,4 +90,5 @@ def render(task: Task) -> Rendered:
         list(fetcher.refused),
         collect.records,
         time.perf_counter() - started,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
