@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -64,8 +65,11 @@ def _env(**extra: str) -> dict[str, str]:
 # --- the child processes ----------------------------------------------------------------------
 
 
-def worker_capture(config: pathlib.Path, state: pathlib.Path, html: pathlib.Path) -> None:
-    """Build the site with the PDF, recording what the build hands to write_pdf."""
+def worker_capture(
+    config: pathlib.Path, state: pathlib.Path, html: pathlib.Path, render: bool = True
+) -> None:
+    """Build the site with the PDF, recording what the build hands to write_pdf. With *render*
+    false the PDF is not made (an empty file stands in for it): only the print HTML is wanted."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -74,9 +78,13 @@ def worker_capture(config: pathlib.Path, state: pathlib.Path, html: pathlib.Path
     real = pdf.write_pdf
     seen: dict[str, object] = {}
 
-    def recording(site_dir, pages, edition, out):  # type: ignore[no-untyped-def]
+    def recording(site_dir, pages, edition, out, *more, **options):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        result = real(site_dir, pages, edition, out)
+        if render:
+            result = real(site_dir, pages, edition, out, *more, **options)
+        else:
+            pathlib.Path(out).write_bytes(b"")
+            result = pdf.PdfResult(0, len(pages), [])
         seen["seconds"] = time.perf_counter() - started
         seen["paper"] = result.pages
         # Kept for the other runs: the site folder is replaced when the build ends.
@@ -267,7 +275,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         kind, *rest = args.worker
         paths = [pathlib.Path(p) for p in rest]
-        {"capture": worker_capture, "ours": worker_ours, "floor": worker_floor}[kind](*paths)
+        if kind == "capture-html":  # the print HTML only (benchmarks/bench_all.py)
+            config, state, html = paths
+            worker_capture(config, state, html, render=False)
+        else:
+            workers: dict[str, Callable[..., None]] = {
+                "capture": worker_capture,
+                "ours": worker_ours,
+                "floor": worker_floor,
+            }
+            workers[kind](*paths)
         return 0
     if args.to_pdf_python is not None:
         args.whole = True

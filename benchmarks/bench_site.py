@@ -176,6 +176,7 @@ class Build:
     peak_mb: float  # this child's own peak resident set
     returncode: int
     log: str
+    tree_peak_mb: float = 0.0  # the child and all its descendants together (TreeMemory), 0 if unknown
 
 
 def _peak_mb(maxrss: int) -> float:
@@ -183,18 +184,112 @@ def _peak_mb(maxrss: int) -> float:
     return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
 
 
-def run_build(config: pathlib.Path, site: pathlib.Path, logs: pathlib.Path) -> Build:
-    """One ``python -m mkdocs build`` as a subprocess; wait4 gives that child's own rusage."""
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+class TreeMemory:
+    """Samples the memory of a process and all its descendants together, every *interval* seconds,
+    in a thread, and keeps the largest sum: a child's own ``ru_maxrss`` misses worker processes.
+
+    Each process counts its proportional set size (``Pss`` of /proc/PID/smaps_rollup: pages shared
+    between processes divided among them, so forked workers are not counted twice), or its resident
+    set where that is not readable. Linux only: elsewhere the peak stays 0."""
+
+    def __init__(self, root: int, interval: float = 0.2) -> None:
+        self.root = root
+        self.interval = interval
+        self.peak_kb = 0
+        self.samples = 0
+        self.kind = "PSS"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self.sample()
+            if self._stop.wait(self.interval):
+                return
+
+    def sample(self) -> int:
+        total = sum(self._kb(pid) for pid in tree_pids(self.root))
+        self.samples += 1
+        self.peak_kb = max(self.peak_kb, total)
+        return total
+
+    def _kb(self, pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        self.kind = "PSS or RSS"
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return 0  # gone, a zombie, or not Linux
+
+
+def tree_pids(root: int) -> list[int]:
+    """*root* and every process descending from it, from the parent ids in /proc/PID/stat."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return [root]
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as stat:
+                # "pid (command) state ppid ...": the command may hold spaces and parentheses.
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def run_command(command: list[str], env: dict[str, str], logs: pathlib.Path) -> Build:
+    """*command* as a subprocess, its output (stdout and stderr) kept in *logs*: wall time, its own
+    peak memory (``wait4``'s rusage) and the peak of its whole process tree (TreeMemory)."""
     with open(logs, "w+b") as out:
         start = time.perf_counter()
-        child = subprocess.Popen(command, env=_env(), stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        with TreeMemory(child.pid) as tree:
+            _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return Build(seconds, _peak_mb(usage.ru_maxrss), child.returncode, text)
+    return Build(seconds, _peak_mb(usage.ru_maxrss), child.returncode, text, tree.peak_mb)
+
+
+def run_build(
+    config: pathlib.Path, site: pathlib.Path, logs: pathlib.Path, env: dict[str, str] | None = None
+) -> Build:
+    """One ``python -m mkdocs build`` as a subprocess (by default the site alone: PDF and zip off)."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+    return run_command(command, _env() if env is None else env, logs)
 
 
 def folder_mb(folder: pathlib.Path) -> tuple[float, int]:

@@ -87,10 +87,16 @@ def write_pdf(site_dir: Path, pages: Sequence[PageRef], edition: Edition, out: P
 
     *out* is replaced only by a complete file. Every image or link left out (it points outside the
     site) is logged as a warning, as is every problem WeasyPrint reports."""
+    with publish.phase("PDF"):
+        return _write_pdf(site_dir, pages, edition, out)
+
+
+def _write_pdf(site_dir: Path, pages: Sequence[PageRef], edition: Edition, out: Path) -> PdfResult:
     from handbook.pdf import join  # pikepdf: only when a PDF is made
 
     left_out: list[str] = []
-    document = assemble(site_dir, pages, edition)
+    with publish.phase("PDF print document"):
+        document = assemble(site_dir, pages, edition)
     for refusal in document.refused:
         left_out.append(refusal.message())
         log.warning(left_out[-1])
