@@ -420,7 +420,11 @@ _PROFILE_POINTS = [
     ("  run_check (load + validate)", "handbook/check.py", "run_check"),
     ("  git rev-parse + status", "handbook_hooks.py", "_git_commit"),
     ("on_files hook", "handbook_hooks.py", "on_files"),
-    ("  render_pages", "handbook/render/pages.py", "render_pages"),
+    (
+        "  render_shared (this process's share, and waiting for the helper's)",
+        "handbook/render/pages.py",
+        "render_shared",
+    ),
     ("    service pages", "handbook/render/service_page.py", "service_page"),
     ("    Markdown fields to safe HTML (markdown_html)", "handbook/render/text.py", "markdown_html"),
     ("  File.generated", "mkdocs/structure/files.py", "generated"),
@@ -428,11 +432,26 @@ _PROFILE_POINTS = [
     ("MkDocs: read pages (Page.read_source)", "mkdocs/structure/pages.py", "read_source"),
     ("MkDocs: page Markdown to HTML (Page.render)", "mkdocs/structure/pages.py", "render"),
     (
+        "hook: pages split into headings and blocks (on_page_markdown)",
+        "handbook/render/rawblocks.py",
+        "prepare",
+    ),
+    ("hook: pages put back together (on_page_content)", "handbook/render/rawblocks.py", "finish"),
+    (
         "MkDocs: write pages (_build_page: search entry + theme template)",
         "mkdocs/commands/build.py",
         "_build_page",
     ),
-    ("  Material search: parse each page's HTML", "material/plugins/search/plugin.py", "on_page_context"),
+    (
+        "  Material search: each page's entries (read in the helper)",
+        "material/plugins/search/plugin.py",
+        "on_page_context",
+    ),
+    (
+        "  Jinja templates (the theme around each page; pages generated here)",
+        "jinja2/environment.py",
+        "render",
+    ),
     ("MkDocs: 404 and sitemap templates", "mkdocs/commands/build.py", "_build_theme_template"),
     ("Material search: write the index", "material/plugins/search/plugin.py", "on_post_build"),
 ]
@@ -444,6 +463,7 @@ def profile_build(project: pathlib.Path, site: pathlib.Path, out: pathlib.Path |
     from mkdocs.config import load_config
 
     os.environ.update(SOURCE_DATE_EPOCH=str(SOURCE_DATE_EPOCH), NO_MKDOCS_2_WARNING="1")
+    os.environ.update(HANDBOOK_PDF="false", HANDBOOK_BUNDLE="false")  # the site alone, as timed
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()

@@ -2,7 +2,12 @@
 
 - ``on_config`` checks the data before MkDocs empties ``site/``: an error in data/ fails the build
   with the same messages as ``handbook check`` and leaves the previous site in place.
-- ``on_files`` adds the generated pages in memory (never written into docs/).
+- ``on_files`` adds the generated pages in memory (never written into docs/), a helper process
+  making part of them where there is a core for it (``handbook.render.parallel``).
+- ``on_page_markdown`` / ``on_page_content`` give MkDocs only the title of a generated page of
+  headings and HTML blocks and put the page together around it (``handbook.render.rawblocks``);
+  ``on_env`` keeps the theme's navigation per folder (``handbook.render.themecache``), and the
+  search index is read the fast way (``handbook.render.searchindex``). The site is the same.
 - ``on_page_context`` points the Edit button of a generated page at its YAML file.
 - ``on_post_build`` makes the PDF and the offline bundle from the built site (``handbook.publish``)
   and ends the log with the plan-health count; ``on_serve`` watches data/.
@@ -25,6 +30,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,15 +39,16 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
-from handbook import bundle, pdf, publish, serve
+from handbook import bundle, publish, serve
 from handbook.check import CheckResult, paused_cyclic_gc, run_check
 from handbook.dataset import Dataset
 from handbook.problems import Severity, count, format_text
 from handbook.publish import Edition, PageRef
-from handbook.render import paths
+from handbook.render import parallel, paths, rawblocks, searchindex, themecache
 from handbook.render.common import BuildInfo, GeneratedPage
-from handbook.render.pages import render_pages
+from handbook.render.pages import render_shared, share_pages
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -66,6 +73,8 @@ class _Build:
     nav_order: list[tuple[str, str | None]] | None = None  # (src_uri, top-level section) in nav order
     strict_warnings: _WarningCount | None = None  # `mkdocs build --strict`: the warnings so far
     pages: dict[str, PageRef] | None = None  # src_uri -> the built page
+    shared: Any = None  # the helper process's share of the generated pages (handbook.render.parallel)
+    headings: rawblocks.Headings | None = None  # heading lines converted once each (rawblocks)
     search_tags: dict[str, list[str]] = field(default_factory=dict)  # generated page -> its search tags
 
 
@@ -148,6 +157,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     _build = None  # nothing from an earlier build of `mkdocs serve` survives a failed one
     _skip_search_when_serving(config)
+    # The same search index, read faster than Material's parser does (handbook.render.searchindex).
+    searchindex.install(config.plugins)
     started = time.perf_counter()
     data_dir = _data_dir(config)
     result = run_check(data_dir)
@@ -171,6 +182,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         ),
         warnings=count(result.problems, Severity.WARNING),
     )
+    _build.headings = rawblocks.Headings(config.markdown_extensions, config.mdx_configs)
     _plan_outputs(config, _build)
     if config.strict and _build.site_dir is not None:
         _build.strict_warnings = _WarningCount()
@@ -182,6 +194,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _build.edition = replace(_build.edition, build=_build.info)
     # Every page's footer and its old-copy banner (overrides/partials/copyright.html, main.html).
     config.extra["handbook_edition"] = publish.theme_values(_build.edition)
+    # A second process, where there is a core for it, makes part of the pages meanwhile.
+    _build.shared = share_pages(result.dataset, result.problems, _build.info)
     log.info(
         "handbook: checked %s in %.2f s: %d services",
         data_dir,
@@ -189,6 +203,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         len(result.dataset.services),
     )
     return config
+
+
+def _pdf() -> ModuleType:
+    """handbook.pdf, imported only by a build that makes the PDF: WeasyPrint takes most of a second
+    to import, a tenth of a quick build's time."""
+    from handbook import pdf
+
+    return pdf
 
 
 def _plan_outputs(config: MkDocsConfig, build: _Build) -> None:
@@ -201,7 +223,7 @@ def _plan_outputs(config: MkDocsConfig, build: _Build) -> None:
             config.extra.get("handbook_bundle"), serving=serve.serving, name="handbook_bundle"
         )
         if build.make_pdf:
-            pdf.jobs()  # a wrong HANDBOOK_PDF_JOBS fails the build before anything is written
+            _pdf().jobs()  # a wrong HANDBOOK_PDF_JOBS fails the build before anything is written
     except ValueError as error:
         raise PluginError(str(error)) from None
     if serve.serving and not (build.make_pdf or build.make_bundle):
@@ -227,7 +249,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     started = time.perf_counter()
     with paused_cyclic_gc():
         assert _build.dataset is not None and _build.result is not None
-        pages: list[GeneratedPage] = render_pages(_build.dataset, _build.result.problems, _build.info)
+        pages: list[GeneratedPage] = render_shared(
+            _build.dataset, _build.result.problems, _build.info, _build.shared
+        )
+    _build.shared = None
     # The data set is millions of small objects; held for the rest of the build, the garbage
     # collector would walk them again and again while MkDocs renders (measured: a third more time
     # than the same pages from disk). The pages are all that is needed from here on.
@@ -254,16 +279,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if _build is not None and (tags := _build.search_tags.get(page.file.src_uri)):
         page.meta["tags"] = tags  # for search only: no tags plugin shows them on the page
-    if not serve.serving or page.file.generated_by is None or _build is None:
+    if page.file.generated_by is None or _build is None:
         return markdown
-    key = hashlib.sha256((_build.files_key + "\0" + markdown).encode()).hexdigest()
-    entry: _Converted | None = serve.converted.get(page.file.src_uri)
-    page.handbook_key = key  # type: ignore[attr-defined]  # read back in on_page_content
-    if entry is not None and entry.key == key:
-        page.handbook_converted = entry  # type: ignore[attr-defined]
-        # Only the title heading is converted: MkDocs takes the page title from it.
-        return next((line for line in markdown.splitlines() if line.startswith("# ")), "")
-    return markdown
+    if serve.serving:
+        key = hashlib.sha256((_build.files_key + "\0" + markdown).encode()).hexdigest()
+        entry: _Converted | None = serve.converted.get(page.file.src_uri)
+        page.handbook_key = key  # type: ignore[attr-defined]  # read back in on_page_content
+        if entry is not None and entry.key == key:
+            page.handbook_converted = entry  # type: ignore[attr-defined]
+            # Only the title heading is converted: MkDocs takes the page title from it.
+            return next((line for line in markdown.splitlines() if line.startswith("# ")), "")
+    # A page of headings and raw HTML blocks: MkDocs converts the title (or all the headings), the
+    # rest goes back in in on_page_content: the same HTML as converting it whole (handbook.render.rawblocks).
+    prepared = rawblocks.prepare(markdown, _build.headings)
+    if prepared is None:
+        return markdown
+    page.handbook_raw = prepared  # type: ignore[attr-defined]
+    return prepared.for_mkdocs
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -277,11 +309,31 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
             if (target := files.get_file_from_path(uri)) is not None
         }
         return entry.html
+    prepared: rawblocks.Prepared | None = getattr(page, "handbook_raw", None)
+    if prepared is not None:
+        finished = prepared.finish(html, list(page.toc or []))
+        if finished is not None:
+            html = finished.html
+            if finished.toc_tokens is not None:
+                page.toc = get_toc(finished.toc_tokens)
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | finished.ids
+        else:  # not what prepare expected: convert the page whole after all
+            log.debug("handbook: %s: converting the whole page", page.file.src_uri)
+            page.markdown = prepared.markdown
+            page.render(config, files)
+            html = page.content or ""
     key: str | None = getattr(page, "handbook_key", None)
     if key is not None:
         links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
         serve.converted[page.file.src_uri] = _Converted(key, html, page.toc, page.present_anchor_ids, links)
     return html
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    # The navigation of a page it does not list is the same for every page of a folder: rendered
+    # once per folder (handbook.render.themecache).
+    themecache.install(env)
+    return env
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -327,6 +379,7 @@ def _reading_order(build: _Build) -> list[PageRef]:
 @event_priority(-200)  # after Material's offline plugin (-100) has written the search index script
 def on_post_build(config: MkDocsConfig) -> None:
     assert _build is not None
+    parallel.close()  # its work is done (the search index is written): its memory goes back now
     try:
         if _build.pages is not None:
             _publish(config, _build)
@@ -349,7 +402,7 @@ def _publish(config: MkDocsConfig, build: _Build) -> None:
             target = build.dist_dir / f"{edition.stem}.pdf"
             temp = publish.temporary(target)
             moves.append((temp, target))
-            pdf.write_pdf(built, pages, edition, built / f"{edition.stem}.pdf")
+            _pdf().write_pdf(built, pages, edition, built / f"{edition.stem}.pdf")
             shutil.copyfile(built / f"{edition.stem}.pdf", temp)
         if build.make_bundle:
             target = build.dist_dir / f"{edition.stem}.zip"
@@ -374,6 +427,7 @@ def _publish(config: MkDocsConfig, build: _Build) -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    parallel.close()
     if _build is not None and _build.strict_warnings is not None:
         _build.strict_warnings.stop()
     # A failed build leaves the previous site: drop the staging folder.

@@ -532,7 +532,7 @@ def test_analysis_pages_and_their_links(check: CheckFn) -> None:
     assert london.startswith("---\nsearch:\n  exclude: true\n---\n# What if we lose London data centre\n")
     # Disrupted before degraded; each service linked to its recovery page; the status in words.
     assert london.index("## Disrupted services") < london.index("## Degraded services")
-    assert "[Core network](../services/network.md)" in london
+    assert '<a href="../services/network.html">Core network</a>' in london
     assert "meets RTO" in london
     # The long tables are raw HTML, linking to the built pages.
     assert '<a href="../services/payroll.html">Payroll</a>' in london
@@ -563,9 +563,9 @@ def test_site_vendor_and_scenario_pages_link_to_their_whatif(check: CheckFn) -> 
     result = check()
     assert result.dataset is not None
     pages = {p.path: p.content for p in places.pages(result.dataset, result.warnings)}
-    assert "(../whatif/site-dc-london.md)" in pages["sites/dc-london.md"]
-    assert "(../whatif/vendor-acme-cloud.md)" in pages["vendors/acme-cloud.md"]
-    assert "(../whatif/scenario-loss-of-london.md)" in pages["scenarios/loss-of-london.md"]
+    assert 'href="../whatif/site-dc-london.html"' in pages["sites/dc-london.md"]
+    assert 'href="../whatif/vendor-acme-cloud.html"' in pages["vendors/acme-cloud.md"]
+    assert 'href="../whatif/scenario-loss-of-london.html"' in pages["scenarios/loss-of-london.md"]
 
 
 def test_analysis_is_fast_at_scale(synthetic: Dataset) -> None:

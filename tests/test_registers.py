@@ -14,6 +14,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from pageview import view
 
 from handbook import model
 from handbook.check import CheckResult
@@ -180,7 +181,7 @@ def test_a_risk_above_appetite_is_said_above_appetite_in_words(check: CheckFn) -
     assert "above appetite" in cell
     assert "1 risk" in cell
     assert "0 risks" in heat_cell(content, 2, 4)
-    risk = section(content, "Flooding of the London data centre")
+    risk = view(section(content, "Flooding of the London data centre"))
     assert f"| **Score** | 4 {TIMES} 5 = **20** ·" in risk
     assert ">above appetite</span> (appetite 9)" in risk
     assert "| **Likelihood** | Likely (4) |" in risk
@@ -196,7 +197,7 @@ def test_the_appetite_comes_from_handbook_yaml(check: CheckFn) -> None:
 
 def test_risk_section_shows_every_fact_of_the_risk(check: CheckFn) -> None:
     content = page(check, paths.RISKS)
-    risk = section(content, "Flooding of the London data centre")
+    risk = view(section(content, "Flooding of the London data centre"))
     assert risk.startswith("### Flooding of the London data centre { #flood-london }")
     assert f"| **Score** | 2 {TIMES} 4 = **8** ·" in risk
     assert ">within appetite</span> (appetite 9)" in risk
@@ -204,8 +205,8 @@ def test_risk_section_shows_every_fact_of_the_risk(check: CheckFn) -> None:
     assert "| **Impact** | Major (4) |" in risk
     assert "| **Category** | — |" in risk  # the fixture gives none
     assert "| **Treatment** | mitigate |" in risk
-    assert "| **Owner** | [Jane Doe](contacts.md#jdoe)" in risk
-    assert "| **Affects** | site [London data centre](sites/dc-london.md) |" in risk
+    assert "| **Owner** | [Jane Doe](contacts.html#jdoe)" in risk
+    assert "| **Affects** | site [London data centre](sites/dc-london.html) |" in risk
     assert "- Replication to Manchester" in risk
 
 
@@ -221,12 +222,12 @@ def test_risk_section_links_what_it_affects_and_its_plan_health_warning(check: C
         treatment: accept
     """
     content = page(check, paths.RISKS, {"risks.yaml": risks})
-    risk = section(content, "Carrier outage")
+    risk = view(section(content, "Carrier outage"))
     assert "| **Category** | supplier |" in risk
-    assert "vendor [Acme Cloud](vendors/acme-cloud.md), service [Payroll](services/payroll.md)" in risk
+    assert "vendor [Acme Cloud](vendors/acme-cloud.html), service [Payroll](services/payroll.html)" in risk
     assert "No mitigations recorded." in risk
     assert "| **Warnings** | treatment: risk scoring 5 x 5 = 25, above the appetite of 9, is accepted" in risk
-    assert "([plan health](plan-health.md))" in risk
+    assert "([plan health](plan-health.html))" in risk
 
 
 def test_risks_are_sorted_by_score_then_id(check: CheckFn) -> None:
@@ -271,7 +272,7 @@ PAYROLL_WORST = [(0, "None"), (0, "None"), (2, "Moderate"), (4, "Severe"), (4, "
 
 
 def bia_row(content: str, name: str) -> list[str]:
-    line = next(line for line in content.splitlines() if line.startswith(f"| [{name}]("))
+    line = next(line for line in view(content).splitlines() if line.startswith(f"| [{name}]("))
     return [cell.strip() for cell in line.strip("|").split("|")]
 
 
@@ -287,13 +288,13 @@ def levels(cells: list[str]) -> list[tuple[int, str]]:
 
 def test_bia_matrix_shows_the_worst_level_per_interval(check: CheckFn) -> None:
     content = page(check, paths.BIA)
-    assert "| Service | Tier | RTO | MTPD | 1h | 4h | 1d | 3d | 1w |" in content
+    assert "| Service | Tier | RTO | MTPD | 1h | 4h | 1d | 3d | 1w |" in view(content)
     network = bia_row(content, "Core network")
-    assert network[0] == "[Core network](services/network.md)"
+    assert network[0] == "[Core network](services/network.html)"
     assert network[1:4] == ["1", "2h", "4h"]
     assert levels(network[4:]) == NETWORK_WORST
     payroll = bia_row(content, "Payroll")
-    assert payroll[0] == "[Payroll](services/payroll.md)"
+    assert payroll[0] == "[Payroll](services/payroll.html)"
     assert payroll[1:4] == ["2", "1d", "3d"]
     assert levels(payroll[4:]) == PAYROLL_WORST
 
@@ -325,7 +326,7 @@ def test_bia_rows_are_sorted_by_tier_then_rto_then_name(check: CheckFn) -> None:
             "services/archive.yaml": service("archive", "Archive", "2w"),
         },
     )
-    names = re.findall(r"^\| \[([^\]]+)\]\(services/", content, re.M)
+    names = re.findall(r"^\| \[([^\]]+)\]\(services/", view(content), re.M)
     # Tier 1: Zeta (1h), then Arrivals board and Core network (2h, by name); tier 2: Payroll; tier 4.
     assert names == ["Zeta", "Arrivals board", "Core network", "Payroll", "Archive"]
 
@@ -333,7 +334,7 @@ def test_bia_rows_are_sorted_by_tier_then_rto_then_name(check: CheckFn) -> None:
 def test_bia_matrix_has_a_legend_of_the_levels(check: CheckFn) -> None:
     described = HANDBOOK.replace("{level: 4, name: Severe}", "{level: 4, name: Severe, description: Ruinous}")
     content = page(check, paths.BIA, {"handbook.yaml": described})
-    legend = section(content, "Impact levels", level=2)
+    legend = view(section(content, "Impact levels", level=2))
     assert '| <span class="hb-level hb-level-4">4 Severe</span> | Ruinous |' in legend
     assert '| <span class="hb-level hb-level-0">0 None</span> | — |' in legend
     assert "From\nlevel 4 (Severe) a disruption is intolerable" in content
@@ -536,7 +537,7 @@ def test_risk_text_is_shown_escaped_never_as_html_markdown_or_template(check: Ch
     assert "<img" not in content
     assert "49" not in content
     assert "&#60;img src=x onerror=alert(1)&#62;" in content
-    assert "- &#123;&#123; 7&#42;7 &#125;&#125;" in content
+    assert "- &#123;&#123; 7&#42;7 &#125;&#125;" in view(content)
     rendered = to_html(content)
     # Inside a quoted attribute (the heat map's hover title) "<img" is text, not an element:
     # judge the parsed document, not the string.

@@ -101,6 +101,13 @@ def test_service_pages_boost_search_without_a_front_matter_title(pages: dict[str
         assert "title" not in front
 
 
+def _is_text(line: str) -> bool:
+    """A line of Markdown text: not blank, not a heading, not HTML (which may touch other HTML:
+    the pages written as HTML blocks put one block on the line after another)."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith(("<", "#")) and not stripped.endswith(">")
+
+
 def _blocks_are_separated(content: str) -> list[str]:
     """Lines of the page where a table or an HTML block touches a paragraph without a blank line."""
     lines = content.split("\n")
@@ -115,9 +122,9 @@ def _blocks_are_separated(content: str) -> list[str]:
         )
         if ends_table and lines[i + 1].strip():
             bad.append(f"line {i + 1}: table ends right before text: {lines[i + 1]!r}")
-        if line.startswith("<div") and i > 0 and lines[i - 1].strip():
+        if line.startswith("<div") and i > 0 and _is_text(lines[i - 1]):
             bad.append(f"line {i + 1}: HTML block starts right after text: {lines[i - 1]!r}")
-        if line == "</div>" and i + 1 < len(lines) and lines[i + 1].strip():
+        if line == "</div>" and i + 1 < len(lines) and _is_text(lines[i + 1]):
             bad.append(f"line {i + 1}: HTML block ends right before text: {lines[i + 1]!r}")
     return bad
 
@@ -490,3 +497,45 @@ def test_plain_sentence_shortcut_gives_what_conversion_gives(text: str) -> None:
 
     markdown_html.cache_clear()
     assert str(markdown_html(text)) == (_converted_in_full(text) if text else "")
+
+
+_LINE = st.text(alphabet=string.ascii_letters + string.digits + " .,;:?!'\"()/-+=~#*_`<>&|é€—·", max_size=30)
+
+
+@st.composite
+def _paragraphs_and_code(draw: st.DrawFn) -> str:
+    """Texts made of paragraphs and fenced code blocks, most of them the kind the shortcut takes."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            fence = draw(st.sampled_from(["```", "```sh", "```python", "~~~"]))
+            code = draw(st.lists(_LINE, max_size=3))
+            blocks.append("\n".join([fence, *code, fence[:3]]))
+        else:
+            blocks.append("\n".join(draw(st.lists(_LINE.filter(bool), min_size=1, max_size=3))))
+    separator = draw(st.sampled_from(["\n\n", "\n\n\n", "\n"]))
+    return separator.join(blocks) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_paragraphs_and_code())
+@example("Check the dashboard, then open an incident:\n\n```\nincident open --p1\n```")
+@example('First paragraph\nstill the first.\n\nSecond.\n\n```sh\na && b > c\n\nd "e"\n```\n')
+@example("```\n```")
+@example("Text\n```\ncode\n```")
+def test_paragraph_and_code_shortcut_gives_what_conversion_gives(text: str) -> None:
+    # markdown_html skips Markdown for plain paragraphs and fenced code; the result must be identical.
+    from handbook.render.text import markdown_html
+
+    markdown_html.cache_clear()
+    assert str(markdown_html(text)) == _converted_in_full(text)
+
+
+def test_the_paragraph_and_code_shortcut_is_taken() -> None:
+    from handbook.render.text import _paragraphs_and_code
+
+    assert _paragraphs_and_code("Run this:\n\n```\nsystemctl start x\n```") == (
+        "<p>Run this:</p>\n<pre><code>systemctl start x\n</code></pre>"
+    )
+    assert _paragraphs_and_code("A *word*.") is None
+    assert _paragraphs_and_code("Text\n```\ncode\n```") is None  # a fence right after text

@@ -164,8 +164,8 @@ def order_page(data: Dataset, result: Analysis) -> str:
         total=len(data.services),
         critical=critical,
         critical_tiers=data.handbook.tiers[:2],
-        whatifs=paths.link(page, paths.WHATIFS),
-        gaps=paths.link(page, paths.GAPS),
+        whatifs=paths.html_link(page, paths.WHATIFS),
+        gaps=paths.html_link(page, paths.GAPS),
     )
 
 
@@ -377,8 +377,8 @@ def whatif_page(data: Dataset, which: WhatIfPage, result: WhatIf, diagram: Marku
         degraded=degraded,
         callers=callers,
         lines=lines,
-        order=paths.link(page, paths.ORDER),
-        index=paths.link(page, paths.WHATIFS),
+        order_href=paths.html_link(page, paths.ORDER),
+        index_href=paths.html_link(page, paths.WHATIFS),
     )
 
 
@@ -557,9 +557,9 @@ def gaps_page(data: Dataset, result: Analysis) -> str:
         counts=counts,
         total=len(rows),
         evidence=data.backup_runs is not None,
-        order=paths.link(page, paths.ORDER),
-        health=paths.link(page, paths.HEALTH),
-        exercises=paths.link(page, paths.EXERCISES),
+        order=paths.html_link(page, paths.ORDER),
+        health=paths.html_link(page, paths.HEALTH),
+        exercises=paths.html_link(page, paths.EXERCISES),
     )
 
 

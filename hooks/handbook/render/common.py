@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from markupsafe import Markup
 
@@ -56,6 +57,9 @@ class BuildInfo:
         return self.commit[:12] + (" with uncommitted changes" if self.dirty else "")
 
 
+NO_LINK: Final = Markup("")
+
+
 @dataclass(frozen=True)
 class Phone:
     label: str  # "phone", "mobile", "on-call"
@@ -74,6 +78,7 @@ class Contact:
     phones: tuple[Phone, ...] = field(default=())
     email: str | None = None
     role: str | None = None
+    href: Markup = NO_LINK  # the same target as ``link``, for HTML: the built page (paths.html_link)
 
 
 def contact(data: Dataset, party_id: str | None, from_page: str) -> Contact | None:
@@ -92,6 +97,7 @@ def contact(data: Dataset, party_id: str | None, from_page: str) -> Contact | No
             tuple(phones),
             person.email,
             person.role,
+            paths.html_link(from_page, paths.CONTACTS, person.id),
         )
     team = data.teams[party_id]
     phones = [Phone("on-call", team.phone, tel(team.phone))] if team.phone else []
@@ -103,6 +109,7 @@ def contact(data: Dataset, party_id: str | None, from_page: str) -> Contact | No
         tuple(phones),
         team.email,
         None,
+        paths.html_link(from_page, paths.CONTACTS, team.id),
     )
 
 

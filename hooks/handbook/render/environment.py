@@ -9,6 +9,8 @@ import re
 import jinja2
 from markupsafe import Markup
 
+from handbook.durations import Duration
+from handbook.render import inline
 from handbook.render.text import plain
 
 
@@ -19,6 +21,18 @@ def _finalize(value: object) -> object:
         return Markup("")
     if isinstance(value, Markup):
         return value
+    if type(value) in _REPEATED:
+        return _plain_repeated(value)
+    return plain(value)
+
+
+# Values printed over and over (tiers, durations, names, numbers): escaped once each. A pure
+# function of the value's text, so the cache holds across the builds of `mkdocs serve`.
+_REPEATED: frozenset[type] = frozenset({str, int, Duration})
+
+
+@functools.lru_cache(maxsize=65536, typed=True)
+def _plain_repeated(value: object) -> Markup:
     return plain(value)
 
 
@@ -46,6 +60,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["anchor"] = anchor
+    env.filters.update(inline.FILTERS)
     return env
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from handbook.check import paused_cyclic_gc
 from handbook.codes import BY_CODE, CODES
 from handbook.dataset import Dataset
+from handbook.model import Service
 from handbook.problems import Problem, Severity
-from handbook.render import analysis_pages, paths, places, registers
+from handbook.render import analysis_pages, parallel, paths, places, registers
 from handbook.render.common import BuildInfo, GeneratedPage, contact, estimate_status, source_path
 from handbook.render.environment import render
-from handbook.render.service_page import service_page
+from handbook.render.service_page import risks_by_record, service_page
 from handbook.render.text import tel_link
 
 
@@ -47,7 +50,7 @@ def services_index(data: Dataset, warnings: dict[Path, list[Problem]]) -> str:
             rows.append(
                 {
                     "service": service,
-                    "link": paths.link(page, paths.service(service.id)),
+                    "link": paths.html_link(page, paths.service(service.id)),
                     "owner": _owner_name(data, service.owner),
                     "status": estimate_status(data, service.id),
                     "last_exercise": _last_exercise(data, service.id),
@@ -56,7 +59,7 @@ def services_index(data: Dataset, warnings: dict[Path, list[Problem]]) -> str:
                 }
             )
         tiers.append({"tier": tier, "rows": rows})
-    return render("services.md.j2", tiers=tiers, health_link=paths.link(page, paths.HEALTH))
+    return render("services.md.j2", tiers=tiers, health_link=paths.html_link(page, paths.HEALTH))
 
 
 def home(data: Dataset, warnings: list[Problem], build: BuildInfo) -> str:
@@ -197,33 +200,102 @@ def contacts(data: Dataset) -> str:
     for person in sorted(data.people.values(), key=lambda p: p.name.lower()):
         people.append({"c": contact(data, person.id, page), "deputy": contact(data, person.deputy, page)})
     vendors = [
-        {"vendor": v, "link": paths.link(page, paths.vendor(v.id)), "tel": tel_link(v.support_phone)}
+        {"vendor": v, "link": paths.html_link(page, paths.vendor(v.id)), "tel": tel_link(v.support_phone)}
         for v in sorted(data.vendors.values(), key=lambda v: v.name.lower())
     ]
     return render("contacts.md.j2", teams=teams, people=people, vendors=vendors)
 
 
-def render_pages(data: Dataset, problems: list[Problem], build: BuildInfo) -> list[GeneratedPage]:
-    """Every generated page of the handbook."""
+Job = Callable[[], list[GeneratedPage]]
+
+
+def page_jobs(data: Dataset, problems: list[Problem], build: BuildInfo) -> list[tuple[float, Job]]:
+    """Every generated page of the handbook, as pieces of work in page order, each with a rough
+    cost (in service pages) for sharing them between processes. Each piece depends only on the
+    data, so any process holding the data makes the same pages."""
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     by_file = _warnings_by_file(warnings)
-    pages = [
-        GeneratedPage(paths.HOME, home(data, warnings, build)),
-        GeneratedPage(paths.SERVICES, services_index(data, by_file)),
-        GeneratedPage(paths.CONTACTS, contacts(data), data.root / "people.yaml"),
-        GeneratedPage(paths.HEALTH, plan_health(data, warnings)),
-    ]
-    for service in data.services.values():
-        file = service._node.file
-        pages.append(
-            GeneratedPage(
-                paths.service(service.id),
-                service_page(data, service, by_file.get(file, [])),
-                file,
-                search_tags=tuple(service.aliases),
-            )
-        )
-    pages.extend(places.pages(data, warnings))
-    pages.extend(registers.pages(data, warnings))
-    pages.extend(analysis_pages.pages(data))
-    return pages
+    risks = risks_by_record(data)
+    count = max(len(data.services), 1)
+
+    def core() -> list[GeneratedPage]:
+        return [
+            GeneratedPage(paths.HOME, home(data, warnings, build)),
+            GeneratedPage(paths.SERVICES, services_index(data, by_file)),
+            GeneratedPage(paths.CONTACTS, contacts(data), data.root / "people.yaml"),
+            GeneratedPage(paths.HEALTH, plan_health(data, warnings)),
+        ]
+
+    def one_service(service: Service) -> Job:
+        def job() -> list[GeneratedPage]:
+            file = service._node.file
+            page = service_page(data, service, by_file.get(file, []), risks)
+            return [GeneratedPage(paths.service(service.id), page, file, search_tags=tuple(service.aliases))]
+
+        return job
+
+    # Costs measured at 1,000 services, relative to a service page.
+    jobs: list[tuple[float, Job]] = [(0.08 * count, core)]
+    jobs += [(1.0, one_service(service)) for service in data.services.values()]
+    jobs.append((0.1 * count, lambda: places.pages(data, warnings)))
+    jobs.append((0.05 * count, lambda: registers.pages(data, warnings)))
+    jobs.append((0.42 * count, lambda: analysis_pages.pages(data)))
+    return jobs
+
+
+def render_pages(data: Dataset, problems: list[Problem], build: BuildInfo) -> list[GeneratedPage]:
+    """Every generated page of the handbook."""
+    return [page for _, job in page_jobs(data, problems, build) for page in job()]
+
+
+# --- sharing the work with the build's helper process (handbook.render.parallel) -------------------
+
+
+# The helper's part of the work: a little under half. It is slower at the same work: a forked
+# process copies each page of memory it touches (reference counts touch most), and it sends its
+# pages back.
+_HELPER_PART = 0.46
+
+
+def _helper_share(jobs: list[tuple[float, Job]]) -> list[int]:
+    """The pieces the helper makes: from the end, a little under half of the work."""
+    total = sum(cost for cost, _ in jobs)
+    share, taken = [], 0.0
+    for index in range(len(jobs) - 1, 0, -1):
+        if taken >= total * _HELPER_PART:
+            break
+        share.append(index)
+        taken += jobs[index][0]
+    return sorted(share)
+
+
+def _render_share() -> dict[int, list[GeneratedPage]]:
+    """In the helper: its share of the pages, from its copy of the data."""
+    data, problems, build = parallel.state()
+    with paused_cyclic_gc():
+        jobs = page_jobs(data, problems, build)
+        return {index: jobs[index][1]() for index in _helper_share(jobs)}
+
+
+def share_pages(data: Dataset, problems: list[Problem], build: BuildInfo) -> Future[Any] | None:
+    """Start the build's helper on its share of the pages (None without one); hand what this
+    returns to :func:`render_shared`. The helper reads the data as it is now."""
+    if not parallel.start((data, problems, build)):
+        return None
+    return parallel.submit(_render_share)
+
+
+def render_shared(
+    data: Dataset, problems: list[Problem], build: BuildInfo, shared: Future[Any] | None
+) -> list[GeneratedPage]:
+    """Every generated page, as :func:`render_pages` makes them, the helper's share from it."""
+    jobs = page_jobs(data, problems, build)
+    theirs = set(_helper_share(jobs)) if shared is not None else set()
+    made = {index: job() for index, (_, job) in enumerate(jobs) if index not in theirs}
+    if theirs:
+        assert shared is not None
+        try:
+            made.update(shared.result())
+        except Exception:  # the helper failed or died: make its share here
+            made.update({index: jobs[index][1]() for index in theirs})
+    return [page for index in range(len(jobs)) for page in made[index]]

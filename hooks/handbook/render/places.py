@@ -127,7 +127,7 @@ class Mentions:
 
 
 def _linked_service(data: Dataset, service_id: str, page: str) -> Linked:
-    return Linked(data.services[service_id].name, paths.link(page, paths.service(service_id)))
+    return Linked(data.services[service_id].name, paths.html_link(page, paths.service(service_id)))
 
 
 def _days(count: int) -> str:
@@ -144,7 +144,7 @@ def _risks(data: Dataset, mentions: Mentions, place: Place, page: str) -> list[R
     return [
         RiskRow(
             r.title,
-            paths.link(page, paths.RISKS, r.id),
+            paths.html_link(page, paths.RISKS, r.id),
             r.likelihood,
             r.impact,
             r.score,
@@ -160,7 +160,7 @@ def _dependants(data: Dataset, mentions: Mentions, place: Place, page: str) -> l
     return [
         ServiceUse(
             service.name,
-            paths.link(page, paths.service(service.id)),
+            paths.html_link(page, paths.service(service.id)),
             data.facts[service.id].tier,
             service.bia.rto,
             dep.degraded,
@@ -207,7 +207,7 @@ def sites_index(data: Dataset, mentions: Mentions) -> str:
     rows = [
         SiteRow(
             site.name,
-            paths.link(page, paths.site(site.id)),
+            paths.html_link(page, paths.site(site.id)),
             _words(site.kind),
             site.address,
             ", ".join(site.hazards),
@@ -238,7 +238,7 @@ def site_page(data: Dataset, mentions: Mentions, site: Site) -> str:
     alternates = [
         ServiceUse(
             service.name,
-            paths.link(page, paths.service(service.id)),
+            paths.html_link(page, paths.service(service.id)),
             data.facts[service.id].tier,
             service.bia.rto,
             False,
@@ -257,8 +257,8 @@ def site_page(data: Dataset, mentions: Mentions, site: Site) -> str:
         alternates=alternates,
         backups=_backups_at(data, mentions, place, page),
         risks=_risks(data, mentions, place, page),
-        whatif=paths.link(page, paths.whatif("site", site.id)),
-        index=paths.link(page, paths.SITES),
+        whatif=paths.html_link(page, paths.whatif("site", site.id)),
+        index=paths.html_link(page, paths.SITES),
         source=source_path(data, data.root / "sites.yaml"),
     )
 
@@ -297,7 +297,7 @@ def vendors_index(data: Dataset, mentions: Mentions) -> str:
     rows = [
         VendorRow(
             vendor.name,
-            paths.link(page, paths.vendor(vendor.id)),
+            paths.html_link(page, paths.vendor(vendor.id)),
             vendor.provides,
             vendor.support_phone,
             tel_link(vendor.support_phone),
@@ -342,8 +342,8 @@ def vendor_page(data: Dataset, mentions: Mentions, vendor: Vendor) -> str:
         assets=_assets(data, mentions, place, page),
         backups=_backups_at(data, mentions, place, page),
         risks=_risks(data, mentions, place, page),
-        whatif=paths.link(page, paths.whatif("vendor", vendor.id)),
-        index=paths.link(page, paths.VENDORS),
+        whatif=paths.html_link(page, paths.whatif("vendor", vendor.id)),
+        index=paths.html_link(page, paths.VENDORS),
         source=source_path(data, data.root / "vendors.yaml"),
     )
 
@@ -381,7 +381,7 @@ def _exercise_rows(data: Dataset, exercises: list[Exercise], page: str) -> list[
         ExerciseRow(
             e.date,
             e.title,
-            paths.link(page, paths.exercise(e.id)),
+            paths.html_link(page, paths.exercise(e.id)),
             _words(e.kind) or e.kind,
             sorted(
                 (_linked_service(data, sid, page) for sid in dict.fromkeys(e.services)),
@@ -453,7 +453,7 @@ def _next_due(data: Dataset, mentions: Mentions, page: str) -> list[NextDue]:
         rows.append(
             NextDue(
                 service.name,
-                paths.link(page, paths.service(service.id)),
+                paths.html_link(page, paths.service(service.id)),
                 data.facts[service.id].tier,
                 last,
                 due,
@@ -475,7 +475,7 @@ def exercises_index(data: Dataset, mentions: Mentions) -> str:
             actions.append(
                 ActionRow(
                     action.title,
-                    Linked(exercise.title, paths.link(page, paths.exercise(exercise.id))),
+                    Linked(exercise.title, paths.html_link(page, paths.exercise(exercise.id))),
                     contact(data, action.owner, page),
                     action.due,
                     action_status(data.today, action.status, action.due),
@@ -525,7 +525,7 @@ def exercise_page(data: Dataset, exercise: Exercise, warnings: list[Problem]) ->
         services.append(
             Exercised(
                 service.name,
-                paths.link(page, paths.service(sid)),
+                paths.html_link(page, paths.service(sid)),
                 service.bia.rto,
                 achieved,
                 achieved_status(achieved, service.bia.rto, scheduled),
@@ -535,7 +535,7 @@ def exercise_page(data: Dataset, exercise: Exercise, warnings: list[Problem]) ->
     scenario = None
     if exercise.scenario is not None:
         played = data.scenarios[exercise.scenario]
-        scenario = Linked(played.title, paths.link(page, paths.scenario(played.id)))
+        scenario = Linked(played.title, paths.html_link(page, paths.scenario(played.id)))
     actions = [
         ActionRow(
             a.title, None, contact(data, a.owner, page), a.due, action_status(data.today, a.status, a.due)
@@ -553,8 +553,8 @@ def exercise_page(data: Dataset, exercise: Exercise, warnings: list[Problem]) ->
         findings=block(markdown_html(exercise.findings)),
         actions=actions,
         warnings=[w.message for w in warnings],
-        health_link=paths.link(page, paths.HEALTH),
-        index=paths.link(page, paths.EXERCISES),
+        health_link=paths.html_link(page, paths.HEALTH),
+        index=paths.html_link(page, paths.EXERCISES),
         source=source_path(data, exercise._node.file),
     )
 
@@ -581,7 +581,9 @@ def _lost(data: Dataset, scenario: Scenario, page: str) -> list[Lost]:
             if ref.kind == "site"
             else data.vendors[ref.id]
         )
-        lost.append(Lost(_KIND_WORDS[ref.kind], record.name, paths.link(page, paths.of(ref.kind, ref.id))))
+        lost.append(
+            Lost(_KIND_WORDS[ref.kind], record.name, paths.html_link(page, paths.of(ref.kind, ref.id)))
+        )
     return lost
 
 
@@ -602,7 +604,7 @@ def scenarios_index(data: Dataset, mentions: Mentions) -> str:
     rows = [
         ScenarioRow(
             s.title,
-            paths.link(page, paths.scenario(s.id)),
+            paths.html_link(page, paths.scenario(s.id)),
             _lost(data, s, page),
             len(mentions.played.get(s.id, ())),
         )
@@ -619,8 +621,8 @@ def scenario_page(data: Dataset, mentions: Mentions, scenario: Scenario) -> str:
         description=block(markdown_html(scenario.description)),
         lost=_lost(data, scenario, page),
         exercises=_exercise_rows(data, mentions.played.get(scenario.id, []), page),
-        whatif=paths.link(page, paths.whatif("scenario", scenario.id)),
-        index=paths.link(page, paths.SCENARIOS),
+        whatif=paths.html_link(page, paths.whatif("scenario", scenario.id)),
+        index=paths.html_link(page, paths.SCENARIOS),
         source=source_path(data, scenario._node.file),
     )
 

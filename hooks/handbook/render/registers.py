@@ -125,7 +125,7 @@ def _affected(data: Dataset, risk: Risk, page: str) -> tuple[Affected, ...]:
     for ref in risk.affects:
         place = records[ref.kind].get(ref.id)
         name = place.name if place is not None else ref.id
-        found.append(Affected(ref.kind, name, paths.link(page, paths.of(ref.kind, ref.id))))
+        found.append(Affected(ref.kind, name, paths.html_link(page, paths.of(ref.kind, ref.id))))
     return tuple(found)
 
 
@@ -170,8 +170,8 @@ def risks_page(data: Dataset, warnings: list[Problem]) -> str:
         medium_from=appetite // 2 + 1,
         risks=views,
         above=sum(1 for v in views if v.above),
-        glossary_link=paths.link(page, paths.GLOSSARY, "risk-scales"),
-        health_link=paths.link(page, paths.HEALTH),
+        glossary_link=paths.html_link(page, paths.GLOSSARY, "risk-scales"),
+        health_link=paths.html_link(page, paths.HEALTH),
     )
 
 
@@ -214,7 +214,9 @@ def bia_rows(data: Dataset, page: str = paths.BIA) -> list[BiaRow]:
     for service in sorted(data.services.values(), key=key):
         tier = data.facts[service.id].tier
         cells = tuple(LevelCell(level, level_name(data, level)) for level in worst_levels(data, service))
-        rows.append(BiaRow(service, paths.link(page, paths.service(service.id)), tier.tier, tier.name, cells))
+        rows.append(
+            BiaRow(service, paths.html_link(page, paths.service(service.id)), tier.tier, tier.name, cells)
+        )
     return rows
 
 
@@ -234,7 +236,7 @@ def bia_page(data: Dataset) -> str:
         levels=[{"cell": LevelCell(lv.level, lv.name), "description": lv.description} for lv in scale.levels],
         intolerable=_intolerable(data),
         rows=bia_rows(data, page),
-        glossary_link=paths.link(page, paths.GLOSSARY),
+        glossary_link=paths.html_link(page, paths.GLOSSARY),
     )
 
 

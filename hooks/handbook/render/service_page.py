@@ -78,7 +78,7 @@ def _dependencies(data: Dataset, service: Service, page: str) -> dict[str, list[
             other = data.services[dep.service]
             entry = {
                 "name": other.name,
-                "link": paths.link(page, paths.service(other.id)),
+                "href": paths.html_link(page, paths.service(other.id)),
                 "rto": other.bia.rto,
                 "estimate": data.facts[other.id].estimate,
                 "status": estimate_status(data, other.id),
@@ -87,8 +87,8 @@ def _dependencies(data: Dataset, service: Service, page: str) -> dict[str, list[
             (degraded if dep.degraded else needed).append(entry)
         elif dep.site is not None:
             site = data.sites[dep.site]
-            sites.append({"name": site.name, "link": paths.link(page, paths.site(site.id)), "note": dep.note,
-                          "degraded": dep.degraded})  # fmt: skip
+            href = paths.html_link(page, paths.site(site.id))
+            sites.append({"name": site.name, "href": href, "note": dep.note, "degraded": dep.degraded})
         elif dep.vendor is not None:
             vendor = data.vendors[dep.vendor]
             vendors.append(_vendor(vendor, page, dep.note, dep.degraded))
@@ -98,7 +98,7 @@ def _dependencies(data: Dataset, service: Service, page: str) -> dict[str, list[
 def _vendor(vendor: Any, page: str, note: str | None = None, degraded: bool = False) -> dict[str, Any]:
     return {
         "name": vendor.name,
-        "link": paths.link(page, paths.vendor(vendor.id)),
+        "href": paths.html_link(page, paths.vendor(vendor.id)),
         "phone": vendor.support_phone,
         "tel": tel_link(vendor.support_phone),
         "email": vendor.support_email,
@@ -137,10 +137,24 @@ def _backups(data: Dataset, service: Service) -> list[dict[str, Any]]:
     return rows
 
 
-def _risks(data: Dataset, service: Service) -> list[Any]:
-    """Risks naming this service, one of its sites or one of its vendors."""
+def risks_by_record(data: Dataset) -> dict[tuple[str, str], set[int]]:
+    """The positions in the register of the risks naming each record (kind, id)."""
+    found: dict[tuple[str, str], set[int]] = {}
+    for position, risk in enumerate(data.risks):
+        for affected in risk.affects:
+            found.setdefault((affected.kind, affected.id), set()).add(position)
+    return found
+
+
+def _risks(data: Dataset, service: Service, by_record: dict[tuple[str, str], set[int]] | None) -> list[Any]:
+    """Risks naming this service, one of its sites or one of its vendors, in register order."""
+    if by_record is None:
+        by_record = risks_by_record(data)
     refs = {("service", service.id)} | {(d.kind, d.id) for d in service.depends_on if d.kind != "service"}
-    return [r for r in data.risks if any((a.kind, a.id) in refs for a in r.affects)]
+    positions: set[int] = set()
+    for ref in refs:
+        positions |= by_record.get(ref, set())
+    return [data.risks[i] for i in sorted(positions)]
 
 
 def _dependants(data: Dataset, service: Service, page: str) -> list[dict[str, Any]]:
@@ -148,7 +162,7 @@ def _dependants(data: Dataset, service: Service, page: str) -> list[dict[str, An
     for other, dep in data.dependants(service.id):
         entry = found.setdefault(
             other.id,
-            {"name": other.name, "link": paths.link(page, paths.service(other.id)), "rto": other.bia.rto,
+            {"name": other.name, "href": paths.html_link(page, paths.service(other.id)), "rto": other.bia.rto,
              "degraded": True},
         )  # fmt: skip
         entry["degraded"] = entry["degraded"] and dep.degraded  # degraded only if every link is
@@ -164,7 +178,14 @@ def _review(data: Dataset, service: Service) -> dict[str, Any]:
             "by": service.review.reviewed_by}  # fmt: skip
 
 
-def service_page(data: Dataset, service: Service, warnings: list[Problem]) -> str:
+def service_page(
+    data: Dataset,
+    service: Service,
+    warnings: list[Problem],
+    risks: dict[tuple[str, str], set[int]] | None = None,
+) -> str:
+    """The page of *service*; *risks* is :func:`risks_by_record` of the data, made once for all
+    the pages (made here if not given)."""
     page = paths.service(service.id)
     facts = data.facts[service.id]
     status: Status = estimate_status(data, service.id)
@@ -173,13 +194,13 @@ def service_page(data: Dataset, service: Service, warnings: list[Problem]) -> st
     alternate = None
     if continuity is not None and continuity.alternate_site is not None:
         site = data.sites[continuity.alternate_site]
-        alternate = {"name": site.name, "link": paths.link(page, paths.site(site.id))}
+        alternate = {"name": site.name, "href": paths.html_link(page, paths.site(site.id))}
     exercises = []
     for exercise in data.exercises_of(service.id):
         exercises.append(
             {
                 "title": exercise.title,
-                "link": paths.link(page, paths.exercise(exercise.id)),
+                "href": paths.html_link(page, paths.exercise(exercise.id)),
                 "date": exercise.date,
                 "kind": exercise.kind,
                 "outcome": exercise.outcome or ("scheduled" if exercise.date > data.today else "no outcome"),
@@ -201,7 +222,7 @@ def service_page(data: Dataset, service: Service, warnings: list[Problem]) -> st
         "recovery_time": continuity.recovery_time if continuity else None,
         "alternate": alternate,
         "warnings": warnings,
-        "health_link": paths.link(page, paths.HEALTH),
+        "health_href": paths.html_link(page, paths.HEALTH),
         "deps": _dependencies(data, service, page),
         "activation": block(markdown_html(recovery.activation if recovery else None)),
         "steps": _steps(data, service, page),
@@ -227,7 +248,10 @@ def service_page(data: Dataset, service: Service, warnings: list[Problem]) -> st
             for a in service.assets
         ],
         "vendors": [_vendor(data.vendors[v], page) for v in _vendor_ids(service)],
-        "risks": [{"risk": r, "link": paths.link(page, paths.RISKS, r.id)} for r in _risks(data, service)],
+        "risks": [
+            {"risk": r, "href": paths.html_link(page, paths.RISKS, r.id)}
+            for r in _risks(data, service, risks)
+        ],
         "exercises": exercises,
         "review": review,
         "reviewer": contact(data, review["by"], page),

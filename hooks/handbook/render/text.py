@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from html import escape as _escape_html
 from typing import Final
 
 import markdown
@@ -82,6 +83,55 @@ def _plain_sentence(text: str) -> bool:
     return text == text.strip() and not _MARKDOWN_CHARS.search(text) and not _BLOCK_START.match(text)
 
 
+_FENCE: Final = re.compile(r"```([A-Za-z0-9_+#.-]*)")
+_AWKWARD: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _paragraphs_and_code(text: str) -> str | None:
+    """The HTML converting *text* gives, for a text of plain-sentence paragraphs and ``` fenced
+    code blocks, each after a blank line; None for any other text.
+
+    Most recovery steps are a sentence or two and a command: converting them was most of the
+    time of generating a service page. A property test holds this to converting, through the
+    sanitiser both go through."""
+    if _AWKWARD.search(text):
+        return None
+    lines = text.split("\n")
+    while lines and not lines[-1]:
+        lines.pop()
+    blocks: list[str] = []
+    i, count = 0, len(lines)
+    while i < count:
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        if line.strip() != line or (blocks and lines[i - 1]):
+            return None  # indented, trailing spaces, or a block without a blank line before it
+        fence = _FENCE.fullmatch(line)
+        if fence is not None:
+            code: list[str] = []
+            i += 1
+            while i < count and lines[i] != "```":
+                if lines[i].startswith("```") or (lines[i] and not lines[i].strip()):
+                    return None
+                code.append(lines[i] + "\n")
+                i += 1
+            if i == count or (i + 1 < count and lines[i + 1]):
+                return None  # unclosed, or text right after the closing fence
+            blocks.append(f"<pre><code>{_escape_html(''.join(code), quote=False)}</code></pre>")
+            i += 1
+            continue
+        paragraph: list[str] = []
+        while i < count and lines[i]:
+            if not _plain_sentence(lines[i]) or lines[i].startswith("```"):
+                return None
+            paragraph.append(lines[i])
+            i += 1
+        blocks.append("<p>" + "\n".join(paragraph) + "</p>")
+    return "\n".join(blocks)
+
+
 @functools.lru_cache(maxsize=65536)
 def markdown_html(text: str | None) -> Markup:
     """A markdown field as sanitised HTML: no raw HTML, no scripts or event attributes, links only
@@ -93,8 +143,12 @@ def markdown_html(text: str | None) -> Markup:
         return Markup("")
     # A one-line text with nothing Markdown or HTML reads is one paragraph: what converting it
     # gives, for a fraction of the cost (most steps' "verify" and many "details" are such).
-    html = f"<p>{text}</p>" if _plain_sentence(text) else _converter().convert(text)
-    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", html)
+    simple = f"<p>{text}</p>" if _plain_sentence(text) else _paragraphs_and_code(text)
+    if simple is not None:
+        html = simple
+    else:
+        html = _converter().convert(text)
+        html = _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2}", html)
     cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
