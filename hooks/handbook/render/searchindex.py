@@ -152,101 +152,82 @@ def sections(content: str) -> list[Any] | None:
             tag = closing.lower()
             if not open_tags or open_tags[-1] != tag:
                 continue
-            if section.depth > len(open_tags):
-                depth = len(open_tags)
-                for earlier in reversed(data):
-                    if earlier.depth <= depth:
-                        section.depth = float("inf")
-                        section = earlier
-                        title_tag = section.el.tag
-                        break
-            open_tags.pop()
-            counts[tag] -= 1
+        else:
+            name = parts[index + 1]
+            if name is None:
+                return None  # a "<" that starts no tag: HTMLParser reads it as text, one way or another
+            tag = name.lower()  # handle_starttag
+            rest = parts[index + 2]
+            attrs: dict[str, str | None] = _NO_ATTRIBUTES
+            if rest:
+                if not well_formed(rest):
+                    return None
+                if tag in headings or tag == "a" or "data-search-exclude" in rest or "linenodiv" in rest:
+                    attrs = _attributes(rest)
+            if tag in void:
+                continue  # the plugin keeps no context for them (and <x/> ends nothing)
+            open_tags.append(tag)
+            counts[tag] += 1
             if tag == "pre":
-                pre -= 1
-            if links.pop():
-                permalinks -= 1
+                pre += 1
             if tag in skipped:
-                skipping -= 1
-                if tag not in always:
-                    skipped.discard(tag)
-                    skipping = sum(counts[t] for t in skipped)
-                continue
-            if tag in keep and not skipping and not _close_kept(section, tag, counts[title_tag] > 0):
-                return None  # the plugin's parser fails on this page: leave it to it
-            continue
-        name = parts[index + 1]
-        if name is None:
-            return None  # a "<" that starts no tag: HTMLParser reads it as text, one way or another
-        tag = name.lower()  # handle_starttag
-        rest = parts[index + 2]
-        attrs: dict[str, str | None] = _NO_ATTRIBUTES
-        if rest:
-            if not well_formed(rest):
-                return None
-            if tag in headings or tag == "a" or "data-search-exclude" in rest or "linenodiv" in rest:
-                attrs = _attributes(rest)
-        if tag in void:
-            continue  # the plugin keeps no context for them (and <x/> ends nothing)
-        open_tags.append(tag)
-        counts[tag] += 1
-        if tag == "pre":
-            pre += 1
-        if tag in skipped:
-            skipping += 1
-        link = tag == "a" and attrs.get("class") == "headerlink"
-        links.append(link)
-        if link:
-            permalinks += 1
-        if tag in headings and "id" in attrs:
-            depth = len(open_tags)
-            if tag != "h1" and not data:
-                section = Section(Element("hx"), depth)
+                skipping += 1
+            link = tag == "a" and attrs.get("class") == "headerlink"
+            links.append(link)
+            if link:
+                permalinks += 1
+            if tag in headings and "id" in attrs:
+                depth = len(open_tags)
+                if tag != "h1" and not data:
+                    section = Section(Element("hx"), depth)
+                    data.append(section)
+                section = Section(Element(tag, attrs), depth)
+                if data:
+                    section.id = attrs["id"]
                 data.append(section)
-            section = Section(Element(tag, attrs), depth)
-            if data:
-                section.id = attrs["id"]
-            data.append(section)
-            title_tag = tag
-        if section is None:
-            section = Section(Element("hx"))
-            data.append(section)
-            title_tag = "hx"
-        excluded = False
-        if attrs:
-            for key, value in attrs.items():
-                if key == "data-search-exclude" or (key == "class" and value == "linenodiv"):
-                    excluded = True  # the plugin adds the element to its skip set and stops
-                    break
-        if excluded:
-            if tag not in skipped:
-                skipped.add(tag)
-                skipping = sum(counts[t] for t in skipped)
-        elif tag in keep and not skipping:
-            (section.title if counts[title_tag] else section.text).append(f"<{tag}>")
-        if rest.endswith("/"):  # <x/>: HTMLParser calls the end handler right after the start
-            if section.depth > len(open_tags):
-                depth = len(open_tags)
-                for earlier in reversed(data):
-                    if earlier.depth <= depth:
-                        section.depth = float("inf")
-                        section = earlier
-                        title_tag = section.el.tag
+                title_tag = tag
+            if section is None:
+                section = Section(Element("hx"))
+                data.append(section)
+                title_tag = "hx"
+            excluded = False
+            if attrs:
+                for key, value in attrs.items():
+                    if key == "data-search-exclude" or (key == "class" and value == "linenodiv"):
+                        excluded = True  # the plugin adds the element to its skip set and stops
                         break
-            open_tags.pop()
-            counts[tag] -= 1
-            if tag == "pre":
-                pre -= 1
-            if links.pop():
-                permalinks -= 1
-            if tag in skipped:
-                skipping -= 1
-                if tag not in always:
-                    skipped.discard(tag)
+            if excluded:
+                if tag not in skipped:
+                    skipped.add(tag)
                     skipping = sum(counts[t] for t in skipped)
+            elif tag in keep and not skipping:
+                (section.title if counts[title_tag] else section.text).append(f"<{tag}>")
+            if not rest.endswith("/"):
                 continue
-            if tag in keep and not skipping and not _close_kept(section, tag, counts[title_tag] > 0):
-                return None
+            # <x/>: HTMLParser calls the end handler right after the start: on to it, as for </x>
+        # handle_endtag: an end tag, or the end of a self-closing <x/>
+        if section.depth > len(open_tags):
+            depth = len(open_tags)
+            for earlier in reversed(data):
+                if earlier.depth <= depth:
+                    section.depth = float("inf")
+                    section = earlier
+                    title_tag = section.el.tag
+                    break
+        open_tags.pop()
+        counts[tag] -= 1
+        if tag == "pre":
+            pre -= 1
+        if links.pop():
+            permalinks -= 1
+        if tag in skipped:
+            skipping -= 1
+            if tag not in always:
+                skipped.discard(tag)
+                skipping = sum(counts[t] for t in skipped)
+            continue
+        if tag in keep and not skipping and not _close_kept(section, tag, counts[title_tag] > 0):
+            return None  # the plugin's parser fails on this page: leave it to it
     return data
 
 
