@@ -487,14 +487,14 @@ def report(
 # --- options ----------------------------------------------------------------------------------
 
 
-def parse_runs_at(values: Sequence[str]) -> dict[int, int]:
+def parse_runs_at(values: Sequence[str], option: str = "--runs-at") -> dict[int, int]:
     """``--runs-at 1000=1`` (repeatable, or comma-separated): timed runs at one size."""
     runs: dict[int, int] = {}
     for value in values:
         for item in value.split(","):
             size, sep, count = item.strip().partition("=")
             if not sep or not size.strip().isdigit() or not count.strip().isdigit() or int(count) < 1:
-                raise ValueError(f"--runs-at {item!r}: write SERVICES=RUNS, e.g. 1000=1")
+                raise ValueError(f"{option} {item!r}: write SERVICES=RUNS, e.g. 1000=1")
             runs[int(size)] = int(count)
     return runs
 
@@ -763,7 +763,11 @@ def serve_rebuild(result: SizeResult, project: bench_site.Project, edits: int, t
     progress(f"  serve rebuilds: {_listed(timed.seconds)} s")
 
 
-def bench_size(services: int, runs: int, args: argparse.Namespace, plugin: pathlib.Path | None) -> SizeResult:
+def bench_size(
+    services: int, runs: int, pdf_runs: int, args: argparse.Namespace, plugin: pathlib.Path | None
+) -> SizeResult:
+    """Every phase at one size: ``runs`` timed runs of each, but ``pdf_runs`` of the complete
+    build and the PDF floor (the phases that take minutes)."""
     result = SizeResult(services, runs)
     with tempfile.TemporaryDirectory(prefix=f"bench-all-{services}-") as scratch:
         tmp = pathlib.Path(scratch) if args.keep is None else args.keep / f"n{services}"
@@ -786,8 +790,10 @@ def bench_size(services: int, runs: int, args: argparse.Namespace, plugin: pathl
             captured = attempt(result, "capturing the print HTML", capture_print_html, config, tmp)
         else:
             result.notes.append(f"PDF floor skipped (over --pdf-floor-max {args.pdf_floor_max})")
-        progress(f"{services} services: complete build{' and PDF floor' if captured else ''} x{runs}")
-        for _ in range(runs):  # alternated, as the site builds
+        progress(f"{services} services: complete build{' and PDF floor' if captured else ''} x{pdf_runs}")
+        if pdf_runs != runs:
+            result.notes.append(f"complete build{' and PDF floor' if captured else ''}: {pdf_runs} run(s)")
+        for _ in range(pdf_runs):  # alternated, as the site builds
             attempt(result, "complete build", complete_build, result, config, tmp)
             if captured is not None:
                 html, site = captured
@@ -823,6 +829,13 @@ def main(argv: list[str] | None = None) -> int:
         "--runs-at", action="append", default=[], metavar="N=RUNS", help="runs at one size, e.g. 1000=1"
     )
     parser.add_argument(
+        "--pdf-runs-at",
+        action="append",
+        default=[],
+        metavar="N=RUNS",
+        help="runs of the complete build and the PDF floor at one size (default: that size's runs)",
+    )
+    parser.add_argument(
         "--warmup", type=int, default=1, help="untimed site builds and floors first (default 1)"
     )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
@@ -856,6 +869,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         runs_at = parse_runs_at(args.runs_at)
+        pdf_runs_at = parse_runs_at(args.pdf_runs_at, "--pdf-runs-at")
     except ValueError as problem:
         parser.error(str(problem))
     if args.runs < 1 or args.warmup < 0 or min(args.services) < 1 or args.serve_edits < 1:
@@ -870,7 +884,8 @@ def main(argv: list[str] | None = None) -> int:
     progress(f"speed probe {secs(probes[0][1])}")
     results: list[SizeResult] = []
     for services in args.services:
-        results.append(bench_size(services, runs_at.get(services, args.runs), args, plugin))
+        runs = runs_at.get(services, args.runs)
+        results.append(bench_size(services, runs, pdf_runs_at.get(services, runs), args, plugin))
         probes.append((f"after {services:,} services", bench_site.speed_probe()))
         progress(f"speed probe {secs(probes[-1][1])}")
     text = report(results, command, facts, probes)

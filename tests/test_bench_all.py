@@ -76,6 +76,8 @@ def test_runs_at() -> None:
     for wrong in ("1000", "1000=0", "n=1", "1000=x"):
         with pytest.raises(ValueError, match="SERVICES=RUNS"):
             bench.parse_runs_at([wrong])
+    with pytest.raises(ValueError, match="--pdf-runs-at '1000=0'"):
+        bench.parse_runs_at(["1000=0"], "--pdf-runs-at")
 
 
 def at_200() -> object:
