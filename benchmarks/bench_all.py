@@ -233,7 +233,7 @@ def secs(value: float | None) -> str:
     if value is None:
         return "-"
     if value >= 100:
-        return f"{value:.1f} s"
+        return f"{value:,.1f} s"
     return f"{value:.2f} s" if value >= 1 else f"{value:.3f} s"
 
 

@@ -159,6 +159,7 @@ def test_the_tables() -> None:
     assert rows["- pages of paper"].endswith("| 346 | 6,000 |")
     assert rows["**plugin / our complete build, time**"].endswith("| 2.50x | - |")
     assert all(line.count("|") == 4 for line in table.splitlines())
+    assert bench.secs(1321.84) == "1,321.8 s" and bench.secs(12.345) == "12.35 s"
     targets = bench.targets_table(bench.judge(results))
     assert "| site/ < 60 MB | 1,000 | 60.0 MB | **missed** |" in targets
     assert "| `handbook check` < 3 s | 1,000 | 2.90 s | met |" in targets
