@@ -285,6 +285,7 @@ def phase_rows(results: Sequence[SizeResult]) -> list[tuple[str, Callable[[SizeR
     """The rows of the phase table: a label and how to show one size's figure."""
     rows: list[tuple[str, Callable[[SizeResult], str]]] = [
         ("timed runs", lambda r: str(r.runs)),
+        ("- of the complete build and the PDF floor", lambda r: str(len(r.complete))),
         ("generated pages", lambda r: f"{r.pages:,}"),
         ("load and validate (`run_check`, in process)", lambda r: secs(median(r.check))),
         ("analysis (`analysis.analyse`, in process)", lambda r: secs(median(r.analysis))),
@@ -791,8 +792,6 @@ def bench_size(
         else:
             result.notes.append(f"PDF floor skipped (over --pdf-floor-max {args.pdf_floor_max})")
         progress(f"{services} services: complete build{' and PDF floor' if captured else ''} x{pdf_runs}")
-        if pdf_runs != runs:
-            result.notes.append(f"complete build{' and PDF floor' if captured else ''}: {pdf_runs} run(s)")
         for _ in range(pdf_runs):  # alternated, as the site builds
             attempt(result, "complete build", complete_build, result, config, tmp)
             if captured is not None:

@@ -157,6 +157,13 @@ def test_the_tables() -> None:
     # One row for the parts phase at both sizes, whatever counts its name carries.
     assert rows["- PDF parts (log)"].endswith("| 40.00 s | 300.0 s |")
     assert rows["- pages of paper"].endswith("| 346 | 6,000 |")
+    # --pdf-runs-at: three runs of the cheap phases, one complete build.
+    fewer = at_1000()
+    fewer.runs = 3
+    table_fewer = bench.phases_table([fewer]).splitlines()
+    rows_fewer = {line.split(" | ")[0].lstrip("| "): line for line in table_fewer}
+    assert rows_fewer["timed runs"].endswith("| 3 |")
+    assert rows_fewer["- of the complete build and the PDF floor"].endswith("| 1 |")
     assert rows["**plugin / our complete build, time**"].endswith("| 2.50x | - |")
     assert all(line.count("|") == 4 for line in table.splitlines())
     assert bench.secs(1321.84) == "1,321.8 s" and bench.secs(12.345) == "12.35 s"
